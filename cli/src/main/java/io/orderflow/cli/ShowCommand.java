@@ -1,0 +1,72 @@
+package io.orderflow.cli;
+
+import io.orderflow.schema.EffectRequested;
+import io.orderflow.schema.OrderEvent;
+import io.orderflow.schema.OrderLine;
+import io.orderflow.schema.OrderSnapshot;
+import io.orderflow.schema.StateChanged;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code orderflow show ORDER_ID}: current state and history, read from orders.events. */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show an order's current state and its history.")
+final class ShowCommand implements Callable<Integer> {
+    private final OrderClient client;
+
+    @Parameters(index = "0", paramLabel = "ORDER_ID")
+    String orderId;
+
+    ShowCommand(OrderClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Integer call() {
+        List<OrderEvent> events = client.history(orderId);
+        if (events.isEmpty()) {
+            System.err.println("order " + orderId + " has no events: it was never placed (or not yet processed)");
+            return 1;
+        }
+        OrderSnapshot order = events.get(events.size() - 1).getOrder();
+        System.out.printf("order %s: %s (version %d)%n", order.getOrderId(), order.getState().name().toLowerCase(),
+                order.getVersion());
+        System.out.printf("  customer %s <%s>, total %s%n", order.getDetails().getCustomerId(),
+                order.getDetails().getCustomerEmail(), money(order.getTotal()));
+        for (OrderLine line : order.getDetails().getLines()) {
+            System.out.printf("  %4d x %-12s at %s%n", line.getQuantity(), line.getSku(), money(line.getUnitPrice()));
+        }
+        if (order.getTrackingNumber() != null) {
+            System.out.println("  tracking " + order.getTrackingNumber());
+        }
+        if (order.getNote() != null) {
+            System.out.println("  note: " + order.getNote());
+        }
+        System.out.println("history:");
+        for (OrderEvent e : events) {
+            System.out.printf("  v%-3d %s  %-28s by %s:%s%s%n", e.getVersion(), e.getOccurredAt(), describe(e),
+                    e.getActor().getUserId(), e.getActor().getRole().name().toLowerCase(), reason(e));
+        }
+        return 0;
+    }
+
+    private static String describe(OrderEvent e) {
+        if (e.getBody() instanceof StateChanged c) {
+            return c.getTransition().name().toLowerCase() + ": "
+                    + (c.getFromState() == null ? "" : c.getFromState().name().toLowerCase() + " -> ")
+                    + c.getToState().name().toLowerCase();
+        }
+        EffectRequested r = (EffectRequested) e.getBody();
+        return "requested " + r.getEffect().name().toLowerCase();
+    }
+
+    private static String reason(OrderEvent e) {
+        return e.getBody() instanceof StateChanged c && c.getReason() != null ? " (" + c.getReason() + ")" : "";
+    }
+
+    static String money(io.orderflow.schema.Money m) {
+        return m.getCurrency() + " " + BigDecimal.valueOf(m.getAmountMinor(), 2).toPlainString();
+    }
+}

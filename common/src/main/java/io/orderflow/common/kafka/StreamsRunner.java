@@ -1,0 +1,54 @@
+package io.orderflow.common.kafka;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts a Kafka Streams app with the handlers every app needs, and closes it so it leaves its group at once. */
+public final class StreamsRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
+    private final KafkaStreams streams;
+
+    private StreamsRunner(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Starts the app and waits until it is RUNNING (or fails), so callers know it is ready. */
+    public static StreamsRunner start(Topology topology, Properties props, Duration readyTimeout) throws InterruptedException {
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            log.info("streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        // A thread that dies on an unexpected error is replaced: exactly-once means its task restarts from the last commit.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        if (!running.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("streams not RUNNING after {}; state {}", readyTimeout, streams.state());
+        }
+        return new StreamsRunner(streams);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+    }
+}

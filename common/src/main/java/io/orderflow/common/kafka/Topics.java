@@ -1,0 +1,33 @@
+package io.orderflow.common.kafka;
+
+import io.orderflow.schema.CommandResult;
+import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.OrderCommand;
+import io.orderflow.schema.OrderEvent;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every Orderflow topic. All are keyed by order id (except state counts, keyed by state) and co-partitioned. */
+public final class Topics {
+    public static final Topic<String, OrderCommand> ORDER_COMMANDS =
+            new Topic<>("orders.commands", Serdes.String(), AvroSerde.of(OrderCommand.class));
+    public static final Topic<String, OrderEvent> ORDER_EVENTS =
+            new Topic<>("orders.events", Serdes.String(), AvroSerde.of(OrderEvent.class));
+    public static final Topic<String, CommandResult> COMMAND_RESULTS =
+            new Topic<>("orders.command-results", Serdes.String(), AvroSerde.of(CommandResult.class));
+    /** Key: state name; value: number of orders in it. Readable by any Kafka tool with a LongDeserializer. */
+    public static final Topic<String, Long> STATE_COUNTS =
+            new Topic<>("orders.state-counts", Serdes.String(), Serdes.Long());
+    public static final Topic<String, EffectOutcome> INVENTORY_EVENTS =
+            new Topic<>("inventory.events", Serdes.String(), AvroSerde.of(EffectOutcome.class));
+    public static final Topic<String, EffectOutcome> PAYMENT_EVENTS =
+            new Topic<>("payment.events", Serdes.String(), AvroSerde.of(EffectOutcome.class));
+    public static final Topic<String, EffectOutcome> SHIPPING_EVENTS =
+            new Topic<>("shipping.events", Serdes.String(), AvroSerde.of(EffectOutcome.class));
+
+    /** The worker outcome topics the engine reads beside commands. */
+    public static final List<Topic<String, EffectOutcome>> OUTCOMES =
+            List.of(INVENTORY_EVENTS, PAYMENT_EVENTS, SHIPPING_EVENTS);
+
+    private Topics() {}
+}

@@ -1,0 +1,37 @@
+package io.orderflow.domain;
+
+import java.util.Objects;
+
+/** An exact amount in minor units (cents) of an ISO 4217 currency. */
+public record Money(long minor, String currency) {
+    public Money {
+        Objects.requireNonNull(currency, "currency");
+        if (!currency.matches("[A-Z]{3}")) {
+            throw new IllegalArgumentException("currency must be an ISO 4217 code like EUR, got '" + currency + "'");
+        }
+    }
+
+    public static Money zero(String currency) {
+        return new Money(0, currency);
+    }
+
+    public Money plus(Money other) {
+        requireSameCurrency(other);
+        return new Money(Math.addExact(minor, other.minor), currency);
+    }
+
+    public Money times(int factor) {
+        return new Money(Math.multiplyExact(minor, factor), currency);
+    }
+
+    private void requireSameCurrency(Money other) {
+        if (!currency.equals(other.currency)) {
+            throw new IllegalArgumentException("cannot add " + other.currency + " to " + currency);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%s %s%d.%02d", currency, minor < 0 ? "-" : "", Math.abs(minor / 100), Math.abs(minor % 100));
+    }
+}

@@ -1,0 +1,50 @@
+package io.orderflow.domain;
+
+import io.orderflow.schema.OrderState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An order as the engine holds it. Immutable: every change returns a new order. {@code version} grows by one per
+ * applied transition; {@code recentCommands} remembers the answers to the latest command ids for idempotency.
+ */
+public record Order(
+        String id,
+        OrderState state,
+        long version,
+        OrderDetails details,
+        Money total,
+        Instant placedAt,
+        Instant updatedAt,
+        List<CommandOutcome> recentCommands) {
+
+    /** Enough for any retry window; an order sees a handful of commands in its life. */
+    static final int REMEMBERED_COMMANDS = 64;
+
+    public Order {
+        recentCommands = List.copyOf(recentCommands);
+    }
+
+    static Order placed(String id, OrderDetails details, Money total, Instant now) {
+        return new Order(id, OrderState.PENDING, 1, details, total, now, now, List.of());
+    }
+
+    public Optional<CommandOutcome> outcomeOf(String commandId) {
+        return recentCommands.stream().filter(o -> o.commandId().equals(commandId)).findFirst();
+    }
+
+    Order moveTo(OrderState next, Instant now) {
+        return new Order(id, next, version + 1, details, total, placedAt, now, recentCommands);
+    }
+
+    Order remember(CommandOutcome outcome) {
+        List<CommandOutcome> kept = new ArrayList<>(recentCommands);
+        kept.add(outcome);
+        if (kept.size() > REMEMBERED_COMMANDS) {
+            kept.remove(0);
+        }
+        return new Order(id, state, version, details, total, placedAt, updatedAt, kept);
+    }
+}

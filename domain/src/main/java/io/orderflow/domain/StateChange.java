@@ -1,0 +1,7 @@
+package io.orderflow.domain;
+
+import io.orderflow.schema.OrderState;
+import io.orderflow.schema.Transition;
+
+/** An applied transition: {@code from} is null for PLACE; {@code version} is the order's version after it. */
+public record StateChange(Transition transition, OrderState from, OrderState to, long version, String reason) {}

@@ -1,0 +1,85 @@
+package io.orderflow.engine;
+
+import io.orderflow.domain.Actor;
+import io.orderflow.domain.Command;
+import io.orderflow.domain.CommandOutcome;
+import io.orderflow.domain.Money;
+import io.orderflow.domain.Order;
+import io.orderflow.domain.OrderDetails;
+import io.orderflow.domain.OrderLine;
+import io.orderflow.domain.RejectionCode;
+import io.orderflow.schema.OrderCommand;
+import io.orderflow.schema.OrderRecord;
+import io.orderflow.schema.OrderSnapshot;
+import io.orderflow.schema.ProcessedCommand;
+import java.util.OptionalLong;
+
+/** Translates between the wire and store records (Avro) and the pure domain types. */
+final class Records {
+    private Records() {}
+
+    static Command command(OrderCommand c) {
+        return new Command(c.getCommandId(), c.getOrderId(), c.getTransition(),
+                c.getExpectedVersion() == null ? OptionalLong.empty() : OptionalLong.of(c.getExpectedVersion()),
+                c.getReason(), c.getDetails() == null ? null : details(c.getDetails()));
+    }
+
+    static Actor actor(io.orderflow.schema.Actor a) {
+        return new Actor(a.getUserId(), a.getRole());
+    }
+
+    static io.orderflow.schema.Actor actor(Actor a) {
+        return new io.orderflow.schema.Actor(a.userId(), a.role());
+    }
+
+    static Order order(OrderRecord r) {
+        OrderSnapshot s = r.getOrder();
+        return new Order(s.getOrderId(), s.getState(), s.getVersion(), details(s.getDetails()), money(s.getTotal()),
+                s.getPlacedAt(), s.getUpdatedAt(),
+                r.getProcessed().stream().map(Records::outcome).toList());
+    }
+
+    static OrderRecord record(Order o) {
+        return OrderRecord.newBuilder()
+                .setOrder(snapshot(o))
+                .setProcessed(o.recentCommands().stream().map(Records::processed).toList())
+                .build();
+    }
+
+    static OrderSnapshot snapshot(Order o) {
+        return OrderSnapshot.newBuilder()
+                .setOrderId(o.id()).setState(o.state()).setVersion(o.version())
+                .setDetails(details(o.details())).setTotal(money(o.total()))
+                .setPlacedAt(o.placedAt()).setUpdatedAt(o.updatedAt())
+                .build();
+    }
+
+    private static OrderDetails details(io.orderflow.schema.OrderDetails d) {
+        return new OrderDetails(d.getCustomerId(), d.getCustomerEmail(),
+                d.getLines().stream().map(l -> new OrderLine(l.getSku(), l.getQuantity(), money(l.getUnitPrice()))).toList(),
+                d.getPaymentMethod(), d.getShippingAddress());
+    }
+
+    private static io.orderflow.schema.OrderDetails details(OrderDetails d) {
+        return new io.orderflow.schema.OrderDetails(d.customerId(), d.customerEmail(),
+                d.lines().stream().map(l -> new io.orderflow.schema.OrderLine(l.sku(), l.quantity(), money(l.unitPrice()))).toList(),
+                d.paymentMethod(), d.shippingAddress());
+    }
+
+    private static Money money(io.orderflow.schema.Money m) {
+        return new Money(m.getAmountMinor(), m.getCurrency());
+    }
+
+    private static io.orderflow.schema.Money money(Money m) {
+        return new io.orderflow.schema.Money(m.minor(), m.currency());
+    }
+
+    private static CommandOutcome outcome(ProcessedCommand p) {
+        return new CommandOutcome(p.getCommandId(), p.getStatus(),
+                p.getRejectionCode() == null ? null : RejectionCode.valueOf(p.getRejectionCode()), p.getMessage());
+    }
+
+    private static ProcessedCommand processed(CommandOutcome o) {
+        return new ProcessedCommand(o.commandId(), o.status(), o.code() == null ? null : o.code().name(), o.message());
+    }
+}
