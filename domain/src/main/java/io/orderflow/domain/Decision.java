@@ -1,5 +1,6 @@
 package io.orderflow.domain;
 
+import java.util.List;
 import java.util.Optional;
 
 /** What the state machine decided about one command, and the order to keep afterwards. */
@@ -11,8 +12,29 @@ public sealed interface Decision {
     /** The answer for the command id, as remembered for idempotency. */
     CommandOutcome outcome();
 
-    /** The transition is applied: emit {@code change}. */
-    record Applied(Order order, StateChange change, CommandOutcome outcome) implements Decision {
+    /** Effect requests to emit: the in-flight request, follow-ups and compensations. */
+    default List<EffectRequest> requests() {
+        return List.of();
+    }
+
+    /** The transition is applied: emit {@code change}, then {@code requests} (follow-ups, or the next automatic step). */
+    record Applied(Order order, StateChange change, List<EffectRequest> requests, CommandOutcome outcome)
+            implements Decision {
+        public Applied {
+            requests = List.copyOf(requests);
+        }
+
+        public Optional<Order> next() {
+            return Optional.of(order);
+        }
+    }
+
+    /** The transition needs an outside effect: the order keeps its state with the transition in flight. */
+    record Started(Order order, List<EffectRequest> requests, CommandOutcome outcome) implements Decision {
+        public Started {
+            requests = List.copyOf(requests);
+        }
+
         public Optional<Order> next() {
             return Optional.of(order);
         }

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * An order as the engine holds it. Immutable: every change returns a new order. {@code version} grows by one per
- * applied transition; {@code recentCommands} remembers the answers to the latest command ids for idempotency.
+ * applied transition; {@code recentCommands} remembers the answers to the latest command ids for idempotency;
+ * {@code fulfilment} holds the outside systems' references and {@code workflow} the choreography's bookkeeping.
  */
 public record Order(
         String id,
@@ -18,13 +19,21 @@ public record Order(
         Money total,
         Instant placedAt,
         Instant updatedAt,
-        List<CommandOutcome> recentCommands) {
+        List<CommandOutcome> recentCommands,
+        Fulfilment fulfilment,
+        Workflow workflow) {
 
     /** Enough for any retry window; an order sees a handful of commands in its life. */
     static final int REMEMBERED_COMMANDS = 64;
 
     public Order {
         recentCommands = List.copyOf(recentCommands);
+    }
+
+    public Order(String id, OrderState state, long version, OrderDetails details, Money total, Instant placedAt,
+                 Instant updatedAt, List<CommandOutcome> recentCommands) {
+        this(id, state, version, details, total, placedAt, updatedAt, recentCommands, Fulfilment.NONE,
+                Workflow.initial(updatedAt));
     }
 
     static Order placed(String id, OrderDetails details, Money total, Instant now) {
@@ -35,8 +44,27 @@ public record Order(
         return recentCommands.stream().filter(o -> o.commandId().equals(commandId)).findFirst();
     }
 
+    public Optional<InFlight> inFlight() {
+        return Optional.ofNullable(workflow.inFlight());
+    }
+
+    /** The next moment the engine must look at this order again, if any. */
+    public Optional<Instant> deadline(Timeouts timeouts) {
+        if (workflow.inFlight() != null) {
+            return Optional.of(workflow.inFlight().deadline());
+        }
+        if (state == OrderState.CONFIRMED) {
+            return Optional.of(workflow.stateSince().plus(timeouts.unpaid()));
+        }
+        if (state == OrderState.SHIPPED && !workflow.overdueFlagged()) {
+            return Optional.of(workflow.stateSince().plus(timeouts.delivery()));
+        }
+        return Optional.empty();
+    }
+
     Order moveTo(OrderState next, Instant now) {
-        return new Order(id, next, version + 1, details, total, placedAt, now, recentCommands);
+        return new Order(id, next, version + 1, details, total, placedAt, now, recentCommands, fulfilment,
+                workflow.enteredState(now));
     }
 
     Order remember(CommandOutcome outcome) {
@@ -45,6 +73,14 @@ public record Order(
         if (kept.size() > REMEMBERED_COMMANDS) {
             kept.remove(0);
         }
-        return new Order(id, state, version, details, total, placedAt, updatedAt, kept);
+        return new Order(id, state, version, details, total, placedAt, updatedAt, kept, fulfilment, workflow);
+    }
+
+    Order with(Fulfilment f) {
+        return new Order(id, state, version, details, total, placedAt, updatedAt, recentCommands, f, workflow);
+    }
+
+    Order with(Workflow w, Instant now) {
+        return new Order(id, state, version, details, total, placedAt, now, recentCommands, fulfilment, w);
     }
 }

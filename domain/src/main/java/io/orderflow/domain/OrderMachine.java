@@ -4,7 +4,11 @@ import io.orderflow.schema.CommandStatus;
 import io.orderflow.schema.OrderState;
 import io.orderflow.schema.Role;
 import io.orderflow.schema.Transition;
+import io.orderflow.schema.Effect;
+import io.orderflow.schema.OutcomeStatus;
+import io.orderflow.schema.UpdateStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,14 +17,31 @@ import java.util.stream.Collectors;
 
 /**
  * The order state machine: {@code decide(order, command, actor, now)} checks the transition table, the actor's role,
- * the expected version and business hours, and returns either the applied change or a specific refusal. Pure: no
- * I/O, no clock of its own; the same inputs always give the same decision.
+ * the expected version and business hours, and returns the applied change, the transition put in flight, or a
+ * specific refusal; {@code react} turns a worker's outcome, and {@code onDeadline} a passed deadline, into completed
+ * transitions, rollbacks and compensations. Pure: no I/O, no clock of its own; the same inputs give the same result.
  */
 public final class OrderMachine {
+    /** The engine itself, when it takes a transition on the automatic path or on a deadline. */
+    public static final Actor ENGINE = Actor.system("orderflow-engine");
+    /** The carrier, whose delivery report completes shipped -> delivered. */
+    public static final Actor CARRIER = Actor.system("carrier");
+
+    private final Rules rules;
     private final BusinessHours businessHours;
 
+    /** Transitions apply at once, with no workers (the engine on its own). */
     public OrderMachine(BusinessHours businessHours) {
-        this.businessHours = businessHours;
+        this(Rules.direct(businessHours));
+    }
+
+    public OrderMachine(Rules rules) {
+        this.rules = rules;
+        this.businessHours = rules.businessHours();
+    }
+
+    public Rules rules() {
+        return rules;
     }
 
     /**
@@ -43,7 +64,7 @@ public final class OrderMachine {
                     command.commandId(), CommandStatus.REJECTED, refusal.get().code(), refusal.get().message());
             return new Decision.Rejected(held.map(o -> o.remember(outcome)), outcome);
         }
-        return apply(current, command, rule, now);
+        return apply(current, command, actor, rule, now);
     }
 
     private record Refusal(RejectionCode code, String message) {}
@@ -134,6 +155,13 @@ public final class OrderMachine {
             return refuse(RejectionCode.INVALID_TRANSITION, "order " + id + " is " + name(current.state()) + "; "
                     + verb + " needs it to be " + oneOf(rule.from().stream().sorted().map(OrderMachine::name).toList()));
         }
+        if (current.inFlight().isPresent() && rule.transition() != Transition.CANCEL) {
+            InFlight f = current.inFlight().get();
+            return refuse(RejectionCode.TRANSITION_IN_FLIGHT, "order " + id + " is waiting for "
+                    + describe(f.effect()) + " (" + name(f.transition()) + " in flight since " + f.startedAt()
+                    + (f.heldReason() == null ? "" : ", held: " + f.heldReason()) + "); " + verb
+                    + " can be taken when it completes");
+        }
         if (rule.businessHours() && actor.role() != Role.SYSTEM && !businessHours.isOpen(now)) {
             return refuse(RejectionCode.OUTSIDE_BUSINESS_HOURS, verb + " of order " + id
                     + " is allowed only in business hours; " + businessHours.describeNextOpening(now));
@@ -141,17 +169,229 @@ public final class OrderMachine {
         return Optional.empty();
     }
 
-    private static Decision apply(Order current, Command command, TransitionRule rule, Instant now) {
-        Order moved = current == null
-                ? Order.placed(command.orderId(), command.details(), total(command.details()), now)
-                : current.moveTo(rule.to(), now);
-        StateChange change = new StateChange(rule.transition(), current == null ? null : current.state(), rule.to(),
-                moved.version(), command.reason());
-        String message = "order " + moved.id() + " " + (current == null
-                ? "placed (pending, version 1)"
-                : name(rule.to()) + " (" + name(current.state()) + " -> " + name(rule.to()) + ", version " + moved.version() + ")");
-        CommandOutcome outcome = new CommandOutcome(command.commandId(), CommandStatus.APPLIED, null, message);
-        return new Decision.Applied(moved.remember(outcome), change, outcome);
+    private Decision apply(Order current, Command command, Actor actor, TransitionRule rule, Instant now) {
+        if (current == null) {
+            Order placed = Order.placed(command.orderId(), command.details(), total(command.details()), now);
+            StateChange change = new StateChange(rule.transition(), null, rule.to(), 1, command.reason(), actor);
+            Reaction next = automaticNext(placed, rule, command.correlationId(), now);
+            CommandOutcome outcome = new CommandOutcome(command.commandId(), CommandStatus.APPLIED, null,
+                    "order " + placed.id() + " placed (pending, version 1)");
+            return new Decision.Applied(next.order().remember(outcome), change, next.requests(), outcome);
+        }
+        List<EffectRequest> requests = new ArrayList<>();
+        Order order = current;
+        if (current.inFlight().isPresent()) {
+            // Only cancel gets here with a transition in flight: it wins, and the abandoned effect is undone.
+            InFlight abandoned = current.inFlight().get();
+            order = order.with(order.workflow().withInFlight(null), now);
+            Optional<Compensation> undo = compensation(order, abandoned, now);
+            if (undo.isPresent()) {
+                order = undo.get().order();
+                requests.add(undo.get().request());
+            }
+        }
+        if (rule.effect().isPresent() && rules.outsideEffects()) {
+            Started started = start(order, rule, actor, command.commandId(), command.correlationId(), command.reason(), now);
+            String message = "order " + order.id() + ": " + name(rule.transition()) + " in flight, waiting for "
+                    + describe(rule.effect().get());
+            CommandOutcome outcome = new CommandOutcome(command.commandId(), CommandStatus.IN_FLIGHT, null, message);
+            requests.add(started.request());
+            return new Decision.Started(started.order().remember(outcome), requests, outcome);
+        }
+        Reaction applied = complete(order, rule, actor, command.reason(), command.correlationId(), now);
+        requests.addAll(applied.requests());
+        StateChange change = applied.changes().get(0);
+        CommandOutcome outcome = new CommandOutcome(command.commandId(), CommandStatus.APPLIED, null,
+                "order " + order.id() + " " + name(rule.to()) + " (" + name(current.state()) + " -> "
+                        + name(rule.to()) + ", version " + change.version() + ")");
+        return new Decision.Applied(applied.order().remember(outcome), change, requests, outcome);
+    }
+
+    // ---------------------------------------------------------------- outcomes and deadlines
+
+    /** What a worker's outcome does to the order: completes, rolls back or holds its in-flight transition. */
+    public Reaction react(Order order, Outcome outcome, Instant now) {
+        InFlight inFlight = order.inFlight().orElse(null);
+        if (outcome.effect() == Effect.TRACK_SHIPMENT) {
+            return delivered(order, outcome, now);
+        }
+        if (inFlight != null && inFlight.requestId().equals(outcome.requestId())) {
+            return switch (outcome.status()) {
+                case SUCCEEDED -> succeeded(order, inFlight, outcome, now);
+                case FAILED -> rollBack(order, inFlight, name(inFlight.transition()) + " failed: " + outcome.reason(),
+                        false, now);
+                case HELD -> hold(order, inFlight, outcome.reason(), now);
+                case UPDATE -> Reaction.nothing(order);
+            };
+        }
+        boolean repeat = outcome.requestId() == null || order.workflow().completedRequests().contains(outcome.requestId());
+        if (repeat || outcome.status() != OutcomeStatus.SUCCEEDED) {
+            return Reaction.nothing(order);
+        }
+        // The order moved on (the request timed out or was preempted): undo the late effect instead of applying it.
+        Optional<Effect> undo = TransitionTable.undo(outcome.effect());
+        if (undo.isEmpty()) {
+            return Reaction.nothing(order);
+        }
+        Order next = order.with(order.workflow().nextRequest(), now);
+        EffectRequest request = new EffectRequest(requestId(next), transitionOf(outcome.effect()), undo.get(), true,
+                outcome.requestId(), now.plus(rules.timeouts().inFlight()));
+        return new Reaction(next, List.of(), List.of(request), List.of());
+    }
+
+    /** What a passed deadline does: roll back a silent in-flight transition, cancel an unpaid order, flag a lost parcel. */
+    public Reaction onDeadline(Order order, Instant now) {
+        Optional<Instant> deadline = order.deadline(rules.timeouts());
+        if (deadline.isEmpty() || deadline.get().isAfter(now)) {
+            return Reaction.nothing(order);
+        }
+        if (order.inFlight().isPresent()) {
+            InFlight f = order.inFlight().get();
+            return rollBack(order, f, name(f.transition()) + " timed out: no answer from the " + worker(f.effect())
+                    + " worker by " + f.deadline(), true, now);
+        }
+        if (order.state() == OrderState.CONFIRMED) {
+            return complete(order, TransitionTable.rule(Transition.CANCEL), ENGINE,
+                    "not paid within " + rules.timeouts().unpaid(), null, now);
+        }
+        String why = "no delivery reported within " + rules.timeouts().delivery() + " of shipping";
+        Order flagged = order.with(order.workflow().flaggedOverdue(why), now);
+        return new Reaction(flagged, List.of(), List.of(), List.of(new OrderUpdate(Transition.DELIVER, UpdateStatus.FLAGGED, why)));
+    }
+
+    private Reaction succeeded(Order order, InFlight f, Outcome outcome, Instant now) {
+        Fulfilment ref = order.fulfilment();
+        ref = switch (f.effect()) {
+            case CAPTURE_PAYMENT -> ref.withPayment(outcome.reference());
+            case VOID_PAYMENT -> ref.withPayment(null);
+            case CREATE_LABEL -> ref.withLabel(outcome.reference(), outcome.trackingNumber());
+            case VOID_LABEL -> ref.withLabel(null, null);
+            default -> ref;
+        };
+        Order done = order.with(ref).with(order.workflow().completed(f.requestId()), now);
+        return complete(done, TransitionTable.rule(f.transition()), f.actor(), f.reason(), f.correlationId(), now);
+    }
+
+    private Reaction rollBack(Order order, InFlight f, String why, boolean undo, Instant now) {
+        Workflow w = undo ? order.workflow().withInFlight(null) : order.workflow().completed(f.requestId());
+        Order back = order.with(w.withNote(why), now);
+        List<EffectRequest> requests = new ArrayList<>();
+        if (undo) {
+            Optional<Compensation> c = compensation(back, f, now);
+            if (c.isPresent()) {
+                back = c.get().order();
+                requests.add(c.get().request());
+            }
+        }
+        return new Reaction(back, List.of(), requests, List.of(new OrderUpdate(f.transition(), UpdateStatus.ROLLED_BACK, why)));
+    }
+
+    private Reaction hold(Order order, InFlight f, String why, Instant now) {
+        if (why != null && why.equals(f.heldReason())) {
+            return Reaction.nothing(order);
+        }
+        InFlight held = f.held(why, now.plus(rules.timeouts().held()));
+        Order next = order.with(order.workflow().withInFlight(held).withNote("held: " + why), now);
+        return new Reaction(next, List.of(), List.of(), List.of(new OrderUpdate(f.transition(), UpdateStatus.HELD, why)));
+    }
+
+    private Reaction delivered(Order order, Outcome outcome, Instant now) {
+        boolean deliverable = Outcome.DELIVERED.equals(outcome.trackingStatus())
+                && order.state() == OrderState.SHIPPED && order.inFlight().isEmpty();
+        if (!deliverable) {
+            return Reaction.nothing(order);
+        }
+        return complete(order, TransitionTable.rule(Transition.DELIVER), CARRIER,
+                "carrier reported delivery of " + outcome.trackingNumber(), null, now);
+    }
+
+    // ---------------------------------------------------------------- applying and starting
+
+    /** Applies {@code rule} now: the state change, its follow-up effect, and the next automatic step. */
+    private Reaction complete(Order order, TransitionRule rule, Actor actor, String reason, String correlationId,
+                              Instant now) {
+        Order moved = order.moveTo(rule.to(), now);
+        StateChange change = new StateChange(rule.transition(), order.state(), rule.to(), moved.version(), reason, actor);
+        List<EffectRequest> requests = new ArrayList<>();
+        if (rules.outsideEffects() && rule.followUp().isPresent()) {
+            moved = moved.with(moved.workflow().nextRequest(), now);
+            requests.add(new EffectRequest(requestId(moved), rule.transition(), rule.followUp().get(), true, null,
+                    now.plus(rules.timeouts().inFlight())));
+        }
+        Reaction next = automaticNext(moved, rule, correlationId, now);
+        requests.addAll(next.requests());
+        return new Reaction(next.order(), List.of(change), requests, List.of());
+    }
+
+    /** On the automatic path, the system starts the next transition as soon as the previous one is applied. */
+    private Reaction automaticNext(Order order, TransitionRule applied, String correlationId, Instant now) {
+        if (!rules.autoAdvance() || !rules.outsideEffects() || applied.next().isEmpty()) {
+            return Reaction.nothing(order);
+        }
+        TransitionRule next = TransitionTable.rule(applied.next().get());
+        if (!next.startsFrom(order.state()) || next.effect().isEmpty()) {
+            return Reaction.nothing(order);
+        }
+        Started started = start(order, next, ENGINE, null, correlationId, null, now);
+        return new Reaction(started.order(), List.of(), List.of(started.request()), List.of());
+    }
+
+    private record Started(Order order, EffectRequest request) {}
+
+    private Started start(Order order, TransitionRule rule, Actor actor, String commandId, String correlationId,
+                          String reason, Instant now) {
+        Order next = order.with(order.workflow().nextRequest(), now);
+        // A system-initiated step that must wait for business hours waits for the opening, not against its timeout.
+        Instant from = rule.businessHours()
+                ? businessHours.nextOpening(now).map(t -> t.toInstant()).filter(t -> t.isAfter(now)).orElse(now)
+                : now;
+        Instant deadline = from.plus(rules.timeouts().inFlight());
+        String requestId = requestId(next);
+        InFlight inFlight = new InFlight(requestId, rule.transition(), rule.effect().get(), commandId, actor,
+                correlationId, reason, now, deadline, null);
+        Order inFlightOrder = next.with(next.workflow().withInFlight(inFlight), now);
+        return new Started(inFlightOrder, new EffectRequest(requestId, rule.transition(), rule.effect().get(), false,
+                null, deadline));
+    }
+
+    private record Compensation(Order order, EffectRequest request) {}
+
+    private Optional<Compensation> compensation(Order order, InFlight abandoned, Instant now) {
+        return TransitionTable.undo(abandoned.effect()).map(undo -> {
+            Order next = order.with(order.workflow().nextRequest(), now);
+            return new Compensation(next, new EffectRequest(requestId(next), abandoned.transition(), undo, true,
+                    abandoned.requestId(), now.plus(rules.timeouts().inFlight())));
+        });
+    }
+
+    private static String requestId(Order order) {
+        return order.id() + "-r" + order.workflow().requestSeq();
+    }
+
+    private static Transition transitionOf(Effect gating) {
+        return TransitionTable.rules().stream()
+                .filter(r -> r.effect().filter(gating::equals).isPresent())
+                .map(TransitionRule::transition).findFirst().orElseThrow();
+    }
+
+    private static String worker(Effect effect) {
+        return switch (effect) {
+            case RESERVE_STOCK, RELEASE_STOCK, DEDUCT_STOCK, RESTORE_STOCK -> "inventory";
+            case CAPTURE_PAYMENT, VOID_PAYMENT, REFUND_PAYMENT -> "payment";
+            case CREATE_LABEL, VOID_LABEL, TRACK_SHIPMENT -> "shipping";
+        };
+    }
+
+    private static String describe(Effect effect) {
+        return switch (effect) {
+            case RESERVE_STOCK -> "stock reservation";
+            case CAPTURE_PAYMENT -> "payment capture";
+            case VOID_PAYMENT -> "the payment to be voided";
+            case REFUND_PAYMENT -> "the refund";
+            case CREATE_LABEL -> "a shipping label";
+            case VOID_LABEL -> "the label to be voided";
+            default -> name(effect);
+        };
     }
 
     static Money total(OrderDetails details) {

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param businessHours whether a person may take it only in business hours
  * @param effect        the outside effect that must succeed before the order moves, if any
  * @param inverse       the transition that undoes it; empty for the irreversible ones
+ * @param followUp      an effect requested once it is applied (release, deduct or restore stock)
+ * @param next          the transition the system takes next on the automatic path
  */
 public record TransitionRule(
         Transition transition,
@@ -23,7 +25,9 @@ public record TransitionRule(
         Set<Role> roles,
         boolean businessHours,
         Optional<Effect> effect,
-        Optional<Transition> inverse) {
+        Optional<Transition> inverse,
+        Optional<Effect> followUp,
+        Optional<Transition> next) {
 
     public boolean allows(Role role) {
         return roles.contains(role);

@@ -138,7 +138,7 @@ class OrderMachineTest {
         assertThat(applied.order().id()).isEqualTo(ORDER_ID);
         assertThat(applied.order().state()).isEqualTo(to);
         assertThat(applied.order().version()).isEqualTo(version);
-        assertThat(applied.change()).isEqualTo(new StateChange(cell.transition(), cell.state(), to, version, "test"));
+        assertThat(applied.change()).isEqualTo(new StateChange(cell.transition(), cell.state(), to, version, "test", actor(cell.role())));
         assertThat(applied.outcome().status()).isEqualTo(CommandStatus.APPLIED);
         assertThat(applied.outcome().code()).isNull();
         assertThat(applied.order().outcomeOf("cmd-1")).contains(applied.outcome());

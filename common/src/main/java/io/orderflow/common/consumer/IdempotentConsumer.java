@@ -1,0 +1,433 @@
+package io.orderflow.common.consumer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.orderflow.common.config.Config;
+import io.orderflow.common.db.TransientErrors;
+import io.orderflow.common.kafka.DeadLetters;
+import io.orderflow.common.kafka.KafkaConfig;
+import io.orderflow.common.kafka.Topic;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleConsumer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer loop that applies each message to the database exactly once. Per polled batch it runs one database
+ * transaction; per record it records the message id in {@code processed_messages} (a repeat is skipped) and calls the
+ * handler inside a savepoint. It commits the transaction first and the Kafka offsets after, so a crash in between
+ * only redelivers messages whose ids are already recorded. Records that cannot be decoded, or whose handler throws,
+ * go to {@code <topic>.dlt} and the rest of the batch goes on; transient database failures retry the whole batch.
+ *
+ * <pre>{@code
+ * IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
+ *         .groupId("inventory-worker")
+ *         .handler((handle, event, record) -> inventory.apply(handle, event))
+ *         .start(config, database.jdbi());
+ * }</pre>
+ */
+public final class IdempotentConsumer<V> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IdempotentConsumer.class);
+    private static final AtomicLong INSTANCES = new AtomicLong();
+    private static final String MARK_PROCESSED = """
+            insert into processed_messages (consumer_group, message_id, topic, kafka_partition, kafka_offset)
+            values (:group, :id, :topic, :partition, :offset)
+            on conflict do nothing""";
+
+    /** What a service does with one new message, in the batch's transaction. Throwing dead-letters the record. */
+    @FunctionalInterface
+    public interface Handler<V> {
+        void handle(Handle handle, V value, ConsumerRecord<String, V> record) throws Exception;
+    }
+
+    private final Settings<V> settings;
+    private final Map<String, Topic<String, V>> topics = new LinkedHashMap<>();
+    private final Jdbi jdbi;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> deadLetterProducer;
+    private final Thread thread;
+    private volatile boolean closing;
+
+    private final Counter processed;
+    private final Counter duplicates;
+    private final Counter deadLettered;
+    private final Counter batchRetries;
+
+    private IdempotentConsumer(Settings<V> settings, Config config, Jdbi jdbi) {
+        this.settings = settings;
+        settings.topics().forEach(t -> topics.put(t.name(), t));
+        this.jdbi = jdbi;
+        KafkaConfig kafka = new KafkaConfig(config);
+        String clientId = settings.groupId() + "-" + INSTANCES.incrementAndGet();
+        this.consumer = new KafkaConsumer<>(kafka.consumer(settings.groupId(), clientId));
+        this.deadLetterProducer = new KafkaProducer<>(kafka.producer(clientId + "-dlt"));
+        MeterRegistry registry = settings.registry();
+        processed = counter(registry, "processed");
+        duplicates = counter(registry, "duplicate");
+        deadLettered = counter(registry, "dead_lettered");
+        batchRetries = Counter.builder("orderflow.consumer.batch.retries").tag("group", settings.groupId())
+                .description("batches rolled back and retried after a transient failure").register(registry);
+        thread = new Thread(this::run, "consumer-" + settings.groupId());
+        thread.setDaemon(true);
+    }
+
+    public static <V> Builder<V> builder(Topic<String, V> topic, Function<V, String> messageId) {
+        return builder(List.of(topic), messageId);
+    }
+
+    /** Several topics with one value type, e.g. {@code Topics.OUTCOMES}. */
+    public static <V> Builder<V> builder(List<Topic<String, V>> topics, Function<V, String> messageId) {
+        return new Builder<>(topics, messageId);
+    }
+
+    /** False once closed or stopped by an error no retry can fix (an {@link Error}); for health checks. */
+    public boolean isRunning() {
+        return thread.isAlive() && !closing;
+    }
+
+    /** Finishes the batch in hand (database commit, dead letters, offset commit), then leaves the group. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(Duration.ofSeconds(90).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("consumer {} did not stop in time", settings.groupId());
+        }
+    }
+
+    private void run() {
+        Duration backoff = settings.minBackoff();
+        try {
+            consumer.subscribe(topics.keySet());
+            while (!closing) {
+                ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
+                try {
+                    records = consumer.poll(settings.pollTimeout());
+                    if (!records.isEmpty()) {
+                        processBatch(records);
+                    }
+                    backoff = settings.minBackoff();
+                } catch (Exception e) {
+                    batchRetries.increment();
+                    // A transient failure needs no stack trace; anything else does.
+                    if (TransientErrors.isTransient(e) || e.getCause() instanceof RetryLater) {
+                        log.warn("consumer {}: batch of {} records failed ({}); retrying it in {} ms",
+                                settings.groupId(), records.count(), rootMessage(e), backoff.toMillis());
+                    } else {
+                        log.warn("consumer {}: batch of {} records failed; retrying it in {} ms", settings.groupId(),
+                                records.count(), backoff.toMillis(), e);
+                    }
+                    rewind(records);
+                    sleep(backoff);
+                    backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("consumer {} stopped by an unexpected error", settings.groupId(), e);
+            throw e;
+        } finally {
+            closeQuietly(consumer::close);
+            closeQuietly(deadLetterProducer::close);
+            log.info("consumer {} stopped", settings.groupId());
+        }
+    }
+
+    private void processBatch(ConsumerRecords<byte[], byte[]> records) {
+        Tally tally = new Tally();
+        HandleConsumer<SQLException> batch = handle -> {
+            tally.clear();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                processRecord(handle, record, tally);
+            }
+        };
+        try {
+            if (settings.isolation() == null) {
+                jdbi.useTransaction(batch);
+            } else {
+                jdbi.useTransaction(settings.isolation(), batch);
+            }
+        } catch (BatchFailure e) {
+            throw e;
+        } catch (RuntimeException | SQLException e) {
+            throw new BatchFailure("database transaction failed", e);
+        }
+        sendDeadLetters(tally.deadLetters);
+        processed.increment(tally.processed);
+        duplicates.increment(tally.duplicates);
+        deadLettered.increment(tally.deadLetters.size());
+        try {
+            consumer.commitSync(records.nextOffsets());
+        } catch (KafkaException e) {
+            // The database already holds the batch: whoever reads these records again skips them by message id.
+            log.warn("consumer {}: offset commit failed ({}); the batch may be redelivered and will be skipped",
+                    settings.groupId(), e.toString());
+        }
+    }
+
+    private void processRecord(Handle handle, ConsumerRecord<byte[], byte[]> raw, Tally tally) throws SQLException {
+        Topic<String, V> topic = topics.get(raw.topic());
+        ConsumerRecord<String, V> record;
+        String messageId;
+        try {
+            String key = topic.keySerde().deserializer().deserialize(raw.topic(), raw.headers(), raw.key());
+            V value = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.headers(), raw.value());
+            if (value == null) {
+                throw new IllegalArgumentException("record has no value");
+            }
+            messageId = settings.messageId().apply(value);
+            if (messageId == null || messageId.isBlank()) {
+                throw new IllegalArgumentException("record has no message id");
+            }
+            record = new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
+                    raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), key, value,
+                    raw.headers(), raw.leaderEpoch(), raw.deliveryCount());
+        } catch (RuntimeException e) {
+            log.warn("consumer {}: dead-lettering undecodable record {}-{}@{}: {}", settings.groupId(), raw.topic(),
+                    raw.partition(), raw.offset(), e.getMessage());
+            tally.deadLetters.add(deadLetter(raw, e));
+            return;
+        }
+
+        // Plain JDBC savepoints: Jdbi forgets a savepoint once rolled back to, and then refuses to release it.
+        Connection connection = handle.getConnection();
+        Savepoint savepoint = connection.setSavepoint();
+        int inserted = handle.createUpdate(MARK_PROCESSED)
+                .bind("group", settings.groupId())
+                .bind("id", messageId)
+                .bind("topic", raw.topic())
+                .bind("partition", raw.partition())
+                .bind("offset", raw.offset())
+                .execute();
+        if (inserted == 0) {
+            // Seen before (redelivery after a crash or rebalance, or a duplicate publish by the outbox relay).
+            connection.releaseSavepoint(savepoint);
+            tally.duplicates++;
+            return;
+        }
+        try {
+            settings.handler().handle(handle, record.value(), record);
+            connection.releaseSavepoint(savepoint);
+            tally.processed++;
+        } catch (Exception e) {
+            if (e instanceof RetryLater || TransientErrors.isTransient(e)) {
+                throw new BatchFailure("record " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
+                        + " must be retried", e);
+            }
+            // Undo this record's writes and its processed mark, so a replay from the dead-letter topic runs it again.
+            connection.rollback(savepoint);
+            connection.releaseSavepoint(savepoint);
+            log.error("consumer {}: dead-lettering record {}-{}@{} (message {}) whose handler failed",
+                    settings.groupId(), raw.topic(), raw.partition(), raw.offset(), messageId, e);
+            tally.deadLetters.add(deadLetter(raw, e));
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> raw, Throwable error) {
+        return DeadLetters.record(raw.topic(), raw.partition(), raw.offset(), raw.key(), raw.value(), raw.headers(),
+                error, settings.groupId());
+    }
+
+    /**
+     * Sends the batch's dead letters and waits for their acks before offsets are committed, so none is lost. On
+     * failure it sends them all again: a dead-letter topic may hold a record twice, never miss one.
+     */
+    private void sendDeadLetters(List<ProducerRecord<byte[], byte[]>> deadLetters) {
+        Duration backoff = settings.minBackoff();
+        while (!deadLetters.isEmpty()) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            try {
+                for (ProducerRecord<byte[], byte[]> letter : deadLetters) {
+                    acks.add(deadLetterProducer.send(letter));
+                }
+                deadLetterProducer.flush();
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get();
+                }
+                return;
+            } catch (ExecutionException | KafkaException e) {
+                if (closing) {
+                    // Offsets stay uncommitted: the failed records come back on restart and are dead-lettered then.
+                    throw new BatchFailure("closing before dead letters were acknowledged", e);
+                }
+                log.warn("consumer {}: sending {} dead letters failed ({}); retrying in {} ms", settings.groupId(),
+                        deadLetters.size(), e.toString(), backoff.toMillis());
+                sleep(backoff);
+                backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BatchFailure("interrupted while sending dead letters", e);
+            }
+        }
+    }
+
+    /** Puts each partition of a failed batch back to its first record, so the next poll redelivers the batch. */
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            try {
+                consumer.seek(partition, records.records(partition).get(0).offset());
+            } catch (IllegalStateException e) {
+                log.debug("partition {} no longer assigned; its new owner starts from the committed offset", partition);
+            }
+        }
+    }
+
+    private void sleep(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (!closing) {
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remaining <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(remaining, 100));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closing = true;
+            }
+        }
+    }
+
+    private Counter counter(MeterRegistry registry, String outcome) {
+        return Counter.builder("orderflow.consumer.records").tag("group", settings.groupId()).tag("outcome", outcome)
+                .description("records consumed, by outcome").register(registry);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e.getMessage() + ": " + root;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void closeQuietly(Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            log.debug("consumer {}: {}", settings.groupId(), e.toString());
+        }
+    }
+
+    /** A batch that must roll back and be retried whole, never dead-lettered. */
+    private static final class BatchFailure extends RuntimeException {
+        BatchFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** What one attempt at a batch did; reset if the transaction callback runs again. */
+    private static final class Tally {
+        final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        int processed;
+        int duplicates;
+
+        void clear() {
+            deadLetters.clear();
+            processed = 0;
+            duplicates = 0;
+        }
+    }
+
+    /** A builder's values, fixed when the consumer starts. */
+    private record Settings<V>(List<Topic<String, V>> topics, Function<V, String> messageId, String groupId,
+                               Handler<V> handler, Duration pollTimeout, Duration minBackoff, Duration maxBackoff,
+                               TransactionIsolationLevel isolation, MeterRegistry registry) {}
+
+    /** What a service supplies: topics, message id, group, handler; the rest has defaults. */
+    public static final class Builder<V> {
+        private final List<Topic<String, V>> topics;
+        private final Function<V, String> messageId;
+        private String groupId;
+        private Handler<V> handler;
+        private Duration pollTimeout = Duration.ofMillis(500);
+        private Duration minBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private TransactionIsolationLevel isolation;  // null: the database's default (read committed)
+        private MeterRegistry registry = Metrics.globalRegistry;
+
+        private Builder(List<Topic<String, V>> topics, Function<V, String> messageId) {
+            if (topics.isEmpty()) {
+                throw new IllegalArgumentException("at least one topic");
+            }
+            this.topics = List.copyOf(topics);
+            this.messageId = Objects.requireNonNull(messageId, "messageId");
+        }
+
+        /** The consumer group; also the dedupe scope in {@code processed_messages} and the dead letters' "failed by". */
+        public Builder<V> groupId(String group) {
+            this.groupId = group;
+            return this;
+        }
+
+        public Builder<V> handler(Handler<V> recordHandler) {
+            this.handler = recordHandler;
+            return this;
+        }
+
+        public Builder<V> pollTimeout(Duration timeout) {
+            this.pollTimeout = timeout;
+            return this;
+        }
+
+        /** Waits between retries of a failed batch: doubling from {@code min} up to {@code max}. */
+        public Builder<V> backoff(Duration min, Duration max) {
+            this.minBackoff = min;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        public Builder<V> isolation(TransactionIsolationLevel level) {
+            this.isolation = level;
+            return this;
+        }
+
+        public Builder<V> registry(MeterRegistry meterRegistry) {
+            this.registry = meterRegistry;
+            return this;
+        }
+
+        /** Starts consuming on a thread of its own; {@code jdbi} must work in the schema holding processed_messages. */
+        public IdempotentConsumer<V> start(Config config, Jdbi jdbi) {
+            Objects.requireNonNull(groupId, "groupId");
+            Objects.requireNonNull(handler, "handler");
+            IdempotentConsumer<V> consumer = new IdempotentConsumer<>(new Settings<>(topics, messageId, groupId,
+                    handler, pollTimeout, minBackoff, maxBackoff, isolation, registry), config, jdbi);
+            consumer.thread.start();
+            return consumer;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.orderflow.common.worker;
+
+import io.orderflow.common.config.Config;
+import io.orderflow.common.consumer.IdempotentConsumer;
+import io.orderflow.common.db.Database;
+import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.outbox.Outbox;
+import io.orderflow.common.outbox.OutboxMessage;
+import io.orderflow.common.outbox.OutboxRelay;
+import io.orderflow.schema.Effect;
+import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.EffectRequested;
+import io.orderflow.schema.OrderEvent;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The frame every effect worker runs in: its own schema (migrated by Flyway), an outbox relay publishing to
+ * {@code <name>.events}, and an idempotent consumer of orders.events that hands the worker the requests for its
+ * effects. A worker only writes what it does with one request; the outcome it returns is written to the outbox in
+ * the same transaction as its business rows.
+ */
+public final class EffectWorker implements AutoCloseable {
+
+    /** Performs one request in the consumer's transaction; returns the outcome to publish now, or empty for later. */
+    @FunctionalInterface
+    public interface Handler {
+        Optional<EffectOutcome> handle(Handle handle, OrderEvent event, EffectRequested request) throws Exception;
+    }
+
+    private final String name;
+    private final Database database;
+    private final Outbox outbox = new Outbox();
+    private final OutboxRelay relay;
+    private final IdempotentConsumer<OrderEvent> consumer;
+
+    private EffectWorker(String name, Database database, OutboxRelay relay, IdempotentConsumer<OrderEvent> consumer) {
+        this.name = name;
+        this.database = database;
+        this.relay = relay;
+        this.consumer = consumer;
+    }
+
+    /**
+     * @param name       the worker's name: its schema, its outbox aggregate type ({@code <name>.events}), and its
+     *                   consumer group ({@code <name>-worker})
+     * @param effects    the effects it serves; other events are skipped
+     * @param migrations its own Flyway locations besides the common outbox tables, e.g. {@code classpath:db/inventory}
+     */
+    public static EffectWorker start(Config config, String name, Set<Effect> effects, Handler handler,
+                                     String... migrations) {
+        Database database = Database.open(config, Database.schemaName(config, name), migrations);
+        OutboxRelay relay = OutboxRelay.start(database, config);
+        Outbox outbox = new Outbox();
+        IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
+                .groupId(config.get("ORDERFLOW_" + name.toUpperCase() + "_GROUP", name + "-worker"))
+                .handler((handle, event, record) -> {
+                    if (event.getBody() instanceof EffectRequested request && effects.contains(request.getEffect())) {
+                        handler.handle(handle, event, request)
+                                .ifPresent(outcome -> outbox.add(handle, OutboxMessage.avro(name, outcome.getOrderId(), outcome)));
+                    }
+                })
+                .start(config, database.jdbi());
+        return new EffectWorker(name, database, relay, consumer);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Publishes an outcome decided outside a request, e.g. one that was held and is now resolved, or tracking news. */
+    public void publish(Handle handle, EffectOutcome outcome) {
+        outbox.add(handle, OutboxMessage.avro(name, outcome.getOrderId(), outcome));
+    }
+
+    public boolean isRunning() {
+        return consumer.isRunning() && relay.isRunning();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        relay.close();
+        database.close();
+    }
+}

@@ -1,0 +1,249 @@
+package io.orderflow.common.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderflow.common.config.Config;
+import io.orderflow.common.db.Database;
+import io.orderflow.common.kafka.AvroSerde;
+import io.orderflow.common.kafka.DeadLetters;
+import io.orderflow.common.kafka.Topic;
+import io.orderflow.common.testing.TestDatabase;
+import io.orderflow.common.testing.TestKafka;
+import io.orderflow.schema.Effect;
+import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.OutcomeStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Serdes;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class IdempotentConsumerTest {
+    @RegisterExtension
+    static final TestKafka kafka = TestKafka.create();
+
+    private final List<IdempotentConsumer<?>> consumers = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TestDatabase schema;
+    private Database db;
+    private Topic<String, EffectOutcome> topic;
+    private String group;
+
+    @BeforeEach
+    void setUp() {
+        schema = TestDatabase.create();
+        db = schema.open("classpath:db/testing/handled");
+        topic = kafka.createTopic(new Topic<>("consumer", Serdes.String(), AvroSerde.of(EffectOutcome.class)));
+        group = TestKafka.uniqueGroup("test-worker");
+    }
+
+    @AfterEach
+    void tearDown() {
+        consumers.forEach(IdempotentConsumer::close);
+        schema.close();
+    }
+
+    @Test
+    void aRedeliveredMessageIsHandledOnce() {
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-2", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-end", "order-1"));
+
+        start(kafka.config(), IdempotentConsumerTest::record);
+
+        awaitHandled("m-end");
+        assertThat(handledCount("m-1")).isEqualTo(1);
+        assertThat(handledCount("m-2")).isEqualTo(1);
+        assertThat(count("select count(*) from processed_messages")).isEqualTo(3);
+        assertThat(registry.get("orderflow.consumer.records").tag("outcome", "duplicate").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void undecodableAndFailingRecordsGoToTheDeadLetterTopicWhileTheRestIsProcessed() {
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+        RecordMetadata undecodable = kafka.send(topic.name(), "order-1".getBytes(StandardCharsets.UTF_8), garbage);
+        RecordMetadata poison = kafka.send(topic, "order-1", outcome("m-poison", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-3", "order-1"));
+
+        start(kafka.config(), (handle, value, record) -> {
+            record(handle, value, record);
+            if (value.getOutcomeId().equals("m-poison")) {
+                throw new IllegalArgumentException("no such warehouse");
+            }
+        });
+
+        awaitHandled("m-3");
+        assertThat(handledCount("m-1")).isEqualTo(1);
+        // The failing record's writes were rolled back with it, and it is not marked processed, so a replay runs it.
+        assertThat(handledCount("m-poison")).isZero();
+        assertThat(count("select count(*) from processed_messages where message_id = 'm-poison'")).isZero();
+
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.readUntil(DeadLetters.topicFor(topic.name()),
+                read -> read.size() >= 2, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(2);
+        assertDeadLetter(dead.get(0), undecodable, "not a readable EffectOutcome");
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        assertDeadLetter(dead.get(1), poison, "no such warehouse");
+        assertThat(topic.valueSerde().deserializer().deserialize(topic.name(), dead.get(1).value()).getOutcomeId())
+                .isEqualTo("m-poison");
+        assertThat(registry.get("orderflow.consumer.records").tag("outcome", "dead_lettered").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void transientDatabaseFailuresRetryTheBatchAndNeverDeadLetter() {
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        for (String id : List.of("m-1", "m-serialization", "m-deadlock", "m-connection-lost", "m-retry-later", "m-5")) {
+            kafka.send(topic, "order-1", outcome(id, "order-1"));
+        }
+
+        start(kafka.config(), (handle, value, record) -> {
+            record(handle, value, record);
+            boolean first = attempts.computeIfAbsent(value.getOutcomeId(), k -> new AtomicInteger()).incrementAndGet() == 1;
+            if (!first) {
+                return;
+            }
+            switch (value.getOutcomeId()) {
+                case "m-serialization" -> handle.execute("do $$ begin raise exception 'conflict' using errcode = '40001'; end $$");
+                case "m-deadlock" -> handle.execute("do $$ begin raise exception 'deadlock' using errcode = '40P01'; end $$");
+                case "m-connection-lost" -> handle.execute("select pg_terminate_backend(pg_backend_pid())");
+                case "m-retry-later" -> throw new RetryLater("gateway down");
+                default -> { }
+            }
+        });
+
+        awaitHandled("m-5");
+        for (String id : List.of("m-1", "m-serialization", "m-deadlock", "m-connection-lost", "m-retry-later", "m-5")) {
+            assertThat(handledCount(id)).as(id).isEqualTo(1);
+        }
+        // Each retry runs the whole batch again (its first run was rolled back), so these ran more than once.
+        assertThat(attempts.get("m-serialization").get()).isGreaterThanOrEqualTo(2);
+        assertThat(attempts.get("m-connection-lost").get()).isGreaterThanOrEqualTo(2);
+        assertThat(registry.get("orderflow.consumer.batch.retries").counter().count()).isGreaterThanOrEqualTo(4);
+        assertThat(kafka.readAll(DeadLetters.topicFor(topic.name()))).isEmpty();
+    }
+
+    @Test
+    void aConsumerClosedMidStreamAndRestartedLosesNothingAndDuplicatesNothing() {
+        int total = 300;
+        for (int i = 0; i < total; i++) {
+            String order = "order-" + (i % 10);
+            kafka.send(topic, order, outcome("m-" + i, order));
+        }
+        Config smallBatches = kafka.config().with("ORDERFLOW_CONSUMER_MAX_POLL_RECORDS", "20");
+        IdempotentConsumer.Handler<EffectOutcome> slow = (handle, value, record) -> {
+            record(handle, value, record);
+            Thread.sleep(5);
+        };
+
+        IdempotentConsumer<EffectOutcome> first = start(smallBatches, slow);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from handled") >= 60);
+        first.close();
+        long afterClose = count("select count(*) from handled");
+        assertThat(afterClose).isLessThan(total);
+        // A graceful close commits what it handled: the committed offsets cover exactly the handled records.
+        start(smallBatches, slow);
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("select count(*) from handled") >= total);
+        sleep(Duration.ofSeconds(1));
+        assertThat(count("select count(*) from handled")).isEqualTo(total);
+        assertThat(count("select count(distinct message_id) from handled")).isEqualTo(total);
+    }
+
+    @Test
+    void redeliveryOfEverythingAfterACrashBeforeTheOffsetCommitChangesNothing() {
+        for (int i = 0; i < 50; i++) {
+            String order = "order-" + (i % 5);
+            kafka.send(topic, order, outcome("m-" + i, order));
+        }
+        IdempotentConsumer<EffectOutcome> first = start(kafka.config(), IdempotentConsumerTest::record);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from handled") >= 50);
+        first.close();
+
+        // As if the database commit had happened but no offset commit ever did: the whole topic comes again.
+        kafka.resetGroupToBeginning(group, topic.name());
+        kafka.send(topic, "order-1", outcome("m-after", "order-1"));
+        start(kafka.config(), IdempotentConsumerTest::record);
+
+        awaitHandled("m-after");
+        assertThat(count("select count(*) from handled")).isEqualTo(51);
+        assertThat(count("select count(distinct message_id) from handled")).isEqualTo(51);
+    }
+
+    private IdempotentConsumer<EffectOutcome> start(Config config, IdempotentConsumer.Handler<EffectOutcome> handler) {
+        IdempotentConsumer<EffectOutcome> consumer = IdempotentConsumer.builder(topic, EffectOutcome::getOutcomeId)
+                .groupId(group)
+                .handler(handler)
+                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+                .registry(registry)
+                .start(config, db.jdbi());
+        consumers.add(consumer);
+        return consumer;
+    }
+
+    private static void record(Handle handle, EffectOutcome value, ConsumerRecord<String, EffectOutcome> record) {
+        assertThat(record.key()).isEqualTo(value.getOrderId());
+        handle.createUpdate("insert into handled (message_id, order_id) values (:id, :order)")
+                .bind("id", value.getOutcomeId())
+                .bind("order", value.getOrderId())
+                .execute();
+    }
+
+    private void assertDeadLetter(ConsumerRecord<byte[], byte[]> dead, RecordMetadata source, String error) {
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("order-1");
+        assertThat(TestKafka.header(dead.headers(), DeadLetters.ERROR)).contains(error);
+        assertThat(TestKafka.header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(topic.name());
+        assertThat(TestKafka.header(dead.headers(), DeadLetters.SOURCE_PARTITION))
+                .isEqualTo(Integer.toString(source.partition()));
+        assertThat(TestKafka.header(dead.headers(), DeadLetters.SOURCE_OFFSET))
+                .isEqualTo(Long.toString(source.offset()));
+        assertThat(TestKafka.header(dead.headers(), DeadLetters.FAILED_BY)).isEqualTo(group);
+    }
+
+    private void awaitHandled(String messageId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> handledCount(messageId) > 0);
+    }
+
+    private long handledCount(String messageId) {
+        return db.jdbi().withHandle(h -> h.createQuery("select count(*) from handled where message_id = :id")
+                .bind("id", messageId).mapTo(Long.class).one());
+    }
+
+    private long count(String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    private static EffectOutcome outcome(String id, String orderId) {
+        return EffectOutcome.newBuilder()
+                .setOutcomeId(id)
+                .setOrderId(orderId)
+                .setEffect(Effect.RESERVE_STOCK)
+                .setStatus(OutcomeStatus.SUCCEEDED)
+                .setOccurredAt(Instant.now())
+                .build();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
