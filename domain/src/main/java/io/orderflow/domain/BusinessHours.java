@@ -1,5 +1,6 @@
 package io.orderflow.domain;
 
+import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,6 +74,35 @@ public final class BusinessHours {
         }
         return week.getOrDefault(local.getDayOfWeek(), List.of()).stream()
                 .anyMatch(w -> w.contains(local.toLocalTime()));
+    }
+
+    /**
+     * Business hours as every service reads them from its settings ({@code ORDERFLOW_BUSINESS_HOURS},
+     * {@code ORDERFLOW_TIMEZONE}, {@code ORDERFLOW_HOLIDAYS}), so the engine and the workers agree on when it is open.
+     *
+     * @param spec     weekly hours, e.g. {@code "MON-FRI 09:00-17:00; SAT 10:00-14:00"}; null or blank = always
+     * @param zone     a time-zone id, e.g. {@code "Europe/Berlin"}; null or blank = UTC
+     * @param holidays ISO dates separated by commas, e.g. {@code "2026-12-25,2026-12-26"}; null or blank = none
+     * @throws IllegalArgumentException naming the setting that is wrong
+     */
+    public static BusinessHours fromSettings(String spec, String zone, String holidays) {
+        ZoneId zoneId;
+        try {
+            zoneId = zone == null || zone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(zone.trim());
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("time zone '" + zone + "' is not a zone id like Europe/Berlin", e);
+        }
+        Set<LocalDate> dates = new HashSet<>();
+        for (String date : (holidays == null ? "" : holidays).split(",")) {
+            if (!date.isBlank()) {
+                try {
+                    dates.add(LocalDate.parse(date.trim()));
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException("holiday '" + date.trim() + "' is not a date like 2026-12-25", e);
+                }
+            }
+        }
+        return parse(spec, zoneId, dates);
     }
 
     /** The next moment at or after {@code instant} when it is open; empty if it never opens. */

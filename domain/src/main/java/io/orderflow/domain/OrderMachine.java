@@ -256,7 +256,7 @@ public final class OrderMachine {
         }
         String why = "no delivery reported within " + rules.timeouts().delivery() + " of shipping";
         Order flagged = order.with(order.workflow().flaggedOverdue(why), now);
-        return new Reaction(flagged, List.of(), List.of(), List.of(new OrderUpdate(Transition.DELIVER, UpdateStatus.FLAGGED, why)));
+        return new Reaction(flagged, List.of(), List.of(), List.of(new OrderUpdate(Transition.DELIVER, UpdateStatus.FLAGGED, why, null)));
     }
 
     private Reaction succeeded(Order order, InFlight f, Outcome outcome, Instant now) {
@@ -283,7 +283,7 @@ public final class OrderMachine {
                 requests.add(c.get().request());
             }
         }
-        return new Reaction(back, List.of(), requests, List.of(new OrderUpdate(f.transition(), UpdateStatus.ROLLED_BACK, why)));
+        return new Reaction(back, List.of(), requests, List.of(new OrderUpdate(f.transition(), UpdateStatus.ROLLED_BACK, why, f.requestId())));
     }
 
     private Reaction hold(Order order, InFlight f, String why, Instant now) {
@@ -292,7 +292,7 @@ public final class OrderMachine {
         }
         InFlight held = f.held(why, now.plus(rules.timeouts().held()));
         Order next = order.with(order.workflow().withInFlight(held).withNote("held: " + why), now);
-        return new Reaction(next, List.of(), List.of(), List.of(new OrderUpdate(f.transition(), UpdateStatus.HELD, why)));
+        return new Reaction(next, List.of(), List.of(), List.of(new OrderUpdate(f.transition(), UpdateStatus.HELD, why, f.requestId())));
     }
 
     private Reaction delivered(Order order, Outcome outcome, Instant now) {

@@ -227,6 +227,38 @@ class BusinessHoursTest {
     }
 
     @Nested
+    class FromSettings {
+        @Test
+        void settingsGiveTheSameHoursAsParse() {
+            BusinessHours hours = BusinessHours.fromSettings(SHOP_HOURS, "Europe/Berlin", " 2026-12-24, 2026-12-25 ,");
+
+            assertThat(hours.isOpen(berlin("2026-06-08T09:00"))).isTrue();
+            assertThat(hours.isOpen(berlin("2026-12-24T12:00"))).isFalse();
+            assertThat(hours.describeNextOpening(berlin("2026-12-24T12:00")))
+                    .isEqualTo("next opening Sat 2026-12-26 10:00 Europe/Berlin");
+        }
+
+        @Test
+        void missingSettingsMeanAlwaysOpenInUtc() {
+            assertThat(BusinessHours.fromSettings(null, null, null)).isSameAs(BusinessHours.ALWAYS);
+            assertThat(BusinessHours.fromSettings("always", "", "")).isSameAs(BusinessHours.ALWAYS);
+            assertThat(BusinessHours.fromSettings("MON 09:00-17:00", " ", null).describeNextOpening(
+                    Instant.parse("2026-06-06T12:00:00Z"))).isEqualTo("next opening Mon 2026-06-08 09:00 UTC");
+        }
+
+        @ParameterizedTest(name = "zone ''{0}'', holidays ''{1}''")
+        @CsvSource(delimiter = '|', textBlock = """
+                Mars/Olympus | 2026-12-25 | time zone 'Mars/Olympus' is not a zone id like Europe/Berlin
+                UTC          | 25.12.2026 | holiday '25.12.2026' is not a date like 2026-12-25
+                """)
+        void badSettingIsRefusedNamingIt(String zone, String holidays, String message) {
+            assertThatThrownBy(() -> BusinessHours.fromSettings(SHOP_HOURS, zone, holidays))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(message);
+        }
+    }
+
+    @Nested
     class BadSpecs {
         @ParameterizedTest(name = "''{0}''")
         @CsvSource(delimiter = '|', textBlock = """

@@ -3,12 +3,14 @@ package io.orderflow.engine;
 import static io.orderflow.common.kafka.Topics.COMMAND_RESULTS;
 import static io.orderflow.common.kafka.Topics.ORDER_COMMANDS;
 import static io.orderflow.common.kafka.Topics.ORDER_EVENTS;
+import static io.orderflow.common.kafka.Topics.OUTCOMES;
 import static io.orderflow.common.kafka.Topics.STATE_COUNTS;
 
 import io.orderflow.common.kafka.AvroSerde;
 import io.orderflow.domain.OrderMachine;
 import io.orderflow.schema.OrderRecord;
-import java.time.Clock;
+import io.orderflow.common.kafka.Topic;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -23,17 +25,33 @@ import org.apache.kafka.streams.state.Stores;
 public final class EngineTopology {
     public static final String ORDERS_STORE = "orders";
     public static final String STATE_COUNTS_STORE = "state-counts";
+    /** Deadline index: {@link DeadlineKey} to order id. */
+    public static final String DEADLINES_STORE = "deadlines";
+    public static final Duration DEFAULT_DEADLINE_SCAN = Duration.ofSeconds(1);
 
     private EngineTopology() {}
 
-    public static Topology build(OrderMachine machine, Clock clock) {
+    public static Topology build(OrderMachine machine) {
+        return build(machine, DEFAULT_DEADLINE_SCAN);
+    }
+
+    /** Commands and worker outcomes meet in one processor, so both are serialized per order by one task and store. */
+    public static Topology build(OrderMachine machine, Duration deadlineScan) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ORDERS_STORE), Serdes.String(), AvroSerde.of(OrderRecord.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.String(), Serdes.String()));
 
-        KStream<String, EngineOutput> outputs = builder
+        KStream<String, EngineInput> commands = builder
                 .stream(ORDER_COMMANDS.name(), ORDER_COMMANDS.consumed())
-                .process(() -> new OrderProcessor(machine, clock), Named.as("decide"), ORDERS_STORE);
+                .mapValues(EngineInput.Command::new, Named.as("commands"));
+        KStream<String, EngineInput> outcomes = builder
+                .stream(OUTCOMES.stream().map(Topic::name).toList(), OUTCOMES.get(0).consumed())
+                .mapValues(EngineInput.Outcome::new, Named.as("outcomes"));
+        KStream<String, EngineOutput> outputs = commands.merge(outcomes, Named.as("inputs"))
+                .process(() -> new OrderProcessor(machine, deadlineScan), Named.as("decide"), ORDERS_STORE,
+                        DEADLINES_STORE);
 
         outputs.split(Named.as("route-"))
                 .branch((key, out) -> out instanceof EngineOutput.Event, Branched.withConsumer(events -> events

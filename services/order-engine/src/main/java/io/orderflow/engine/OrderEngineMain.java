@@ -6,7 +6,8 @@ import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.StreamsRunner;
 import io.orderflow.domain.BusinessHours;
 import io.orderflow.domain.OrderMachine;
-import java.time.Clock;
+import io.orderflow.domain.Rules;
+import io.orderflow.domain.Timeouts;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -25,9 +26,29 @@ public final class OrderEngineMain {
     }
 
     static StreamsRunner start(Config config) throws InterruptedException {
-        OrderMachine machine = new OrderMachine(businessHours(config));
         var props = new KafkaConfig(config).streams(config.get("ORDERFLOW_ENGINE_APPLICATION_ID", APPLICATION_ID));
-        return StreamsRunner.start(EngineTopology.build(machine, Clock.systemUTC()), props, Duration.ofSeconds(60));
+        var topology = EngineTopology.build(new OrderMachine(rules(config)),
+                config.getDuration("ORDERFLOW_DEADLINE_SCAN_INTERVAL", EngineTopology.DEFAULT_DEADLINE_SCAN));
+        return StreamsRunner.start(topology, props, Duration.ofSeconds(60));
+    }
+
+    /**
+     * {@code ORDERFLOW_ENGINE_MODE=choreographed} (default): outside effects go to the workers and the automatic path
+     * runs; {@code direct}: transitions apply at once, for running the engine with no workers.
+     */
+    static Rules rules(Config config) {
+        BusinessHours hours = businessHours(config);
+        String mode = config.get("ORDERFLOW_ENGINE_MODE", "choreographed");
+        return switch (mode) {
+            case "direct" -> Rules.direct(hours);
+            case "choreographed" -> Rules.choreographed(hours, new Timeouts(
+                    config.getDuration("ORDERFLOW_TIMEOUT_IN_FLIGHT", Timeouts.DEFAULTS.inFlight()),
+                    config.getDuration("ORDERFLOW_TIMEOUT_HELD", Timeouts.DEFAULTS.held()),
+                    config.getDuration("ORDERFLOW_TIMEOUT_UNPAID", Timeouts.DEFAULTS.unpaid()),
+                    config.getDuration("ORDERFLOW_TIMEOUT_DELIVERY", Timeouts.DEFAULTS.delivery())));
+            default -> throw new IllegalArgumentException(
+                    "ORDERFLOW_ENGINE_MODE='" + mode + "' is not one of: choreographed, direct");
+        };
     }
 
     static BusinessHours businessHours(Config config) {

@@ -1,87 +1,205 @@
 package io.orderflow.engine;
 
+import io.orderflow.domain.Actor;
 import io.orderflow.domain.Decision;
+import io.orderflow.domain.EffectRequest;
 import io.orderflow.domain.Order;
 import io.orderflow.domain.OrderMachine;
+import io.orderflow.domain.OrderUpdate;
+import io.orderflow.domain.Reaction;
 import io.orderflow.domain.StateChange;
 import io.orderflow.schema.CommandResult;
+import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderRecord;
+import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.StateChanged;
-import java.time.Clock;
+import io.orderflow.schema.TransitionUpdate;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one writer of order state. For each command it loads the order from the store, asks the pure state machine,
- * stores the result and emits the event, the command result and the state-count deltas, all in one exactly-once
- * transaction. Commands for one order arrive on one partition, so changes to an order are serialized.
+ * The one writer of order state. For each command or worker outcome it loads the order, asks the pure state machine,
+ * stores the result and emits events, the command's result and state-count deltas, all in one exactly-once
+ * transaction. Commands and outcomes for one order arrive on one partition, so changes to an order are serialized.
+ * A wall-clock punctuator walks the deadline index and hands due orders to the state machine.
  */
-final class OrderProcessor implements Processor<String, OrderCommand, String, EngineOutput> {
+final class OrderProcessor implements Processor<String, EngineInput, String, EngineOutput> {
+    private static final Logger log = LoggerFactory.getLogger(OrderProcessor.class);
+    /** Deadlines handled per punctuation, so a backlog never stalls the task for long. */
+    private static final int DEADLINES_PER_SCAN = 5_000;
+
     private final OrderMachine machine;
-    private final Clock clock;
+    private final Duration deadlineScanInterval;
     private ProcessorContext<String, EngineOutput> context;
     private KeyValueStore<String, OrderRecord> orders;
+    private KeyValueStore<String, String> deadlines;
 
-    OrderProcessor(OrderMachine machine, Clock clock) {
+    OrderProcessor(OrderMachine machine, Duration deadlineScanInterval) {
         this.machine = machine;
-        this.clock = clock;
+        this.deadlineScanInterval = deadlineScanInterval;
     }
 
     @Override
     public void init(ProcessorContext<String, EngineOutput> context) {
         this.context = context;
         this.orders = context.getStateStore(EngineTopology.ORDERS_STORE);
+        this.deadlines = context.getStateStore(EngineTopology.DEADLINES_STORE);
+        context.schedule(deadlineScanInterval, PunctuationType.WALL_CLOCK_TIME, this::actOnDeadlines);
     }
 
     @Override
-    public void process(Record<String, OrderCommand> record) {
-        OrderCommand command = record.value();
-        if (command == null) {
-            throw new IllegalArgumentException("empty command (null value) under key " + record.key());
+    public void process(Record<String, EngineInput> record) {
+        if (record.value() instanceof EngineInput.Command c) {
+            handle(record, c.command());
+        } else if (record.value() instanceof EngineInput.Outcome o) {
+            handle(record, o.outcome());
+        } else {
+            throw new IllegalArgumentException("empty record (null value) under key " + record.key());
         }
-        if (!command.getOrderId().equals(record.key())) {
+    }
+
+    private void handle(Record<String, EngineInput> record, OrderCommand command) {
+        if (command.getOrderId() == null || !command.getOrderId().equals(record.key())) {
             // Keyed elsewhere, the order's changes would not be serialized on one partition.
             throw new IllegalArgumentException("command " + command.getCommandId() + " for order " + command.getOrderId()
                     + " was published under key " + record.key() + "; the key must be the order id");
         }
-        Instant now = clock.instant();
-        OrderRecord stored = orders.get(command.getOrderId());
-        Order current = stored == null ? null : Records.order(stored);
-
+        Instant now = now();
+        Order current = load(command.getOrderId());
         Decision decision = machine.decide(current, Records.command(command), Records.actor(command.getActor()), now);
 
-        decision.next().ifPresent(next -> orders.put(next.id(), Records.record(next)));
-        if (decision instanceof Decision.Applied applied) {
-            emitChange(record, command, applied, now);
+        Order next = decision.next().orElse(null);
+        if (next != null) {
+            save(current, next);
+            List<StateChange> changes = decision instanceof Decision.Applied a ? List.of(a.change()) : List.of();
+            emit(record.timestamp(), next, new Reaction(next, changes, decision.requests(), List.of()),
+                    command.getCorrelationId(), command.getCommandId(), now);
         }
-        context.forward(record.withValue((EngineOutput) new EngineOutput.Result(result(command, decision, now))));
+        context.forward(new Record<>(command.getOrderId(),
+                new EngineOutput.Result(result(command, decision, now)), record.timestamp()));
     }
 
-    private void emitChange(Record<String, OrderCommand> record, OrderCommand command, Decision.Applied applied,
-                            Instant now) {
-        StateChange change = applied.change();
-        Order order = applied.order();
-        OrderEvent event = OrderEvent.newBuilder()
-                .setEventId(order.id() + "-v" + order.version())
-                .setOrderId(order.id())
-                .setVersion(order.version())
-                .setOccurredAt(now)
-                .setCorrelationId(command.getCorrelationId())
-                .setCausationId(command.getCommandId())
-                .setActor(command.getActor())
-                .setBody(new StateChanged(change.transition(), change.from(), change.to(), change.reason()))
-                .setOrder(Records.snapshot(order))
-                .build();
-        context.forward(record.withValue(new EngineOutput.Event(event)));
-        if (change.from() != null) {
-            context.forward(new Record<>(change.from().name(), new EngineOutput.CountDelta(-1), record.timestamp()));
+    private void handle(Record<String, EngineInput> record, EffectOutcome outcome) {
+        Order current = load(outcome.getOrderId());
+        if (current == null) {
+            log.warn("outcome {} for unknown order {}; ignored", outcome.getOutcomeId(), outcome.getOrderId());
+            return;
         }
-        context.forward(new Record<>(change.to().name(), new EngineOutput.CountDelta(+1), record.timestamp()));
+        Instant now = now();
+        Reaction reaction = machine.react(current, Records.outcome(outcome), now);
+        if (!reaction.order().equals(current)) {
+            save(current, reaction.order());
+        }
+        emit(record.timestamp(), reaction.order(), reaction, correlation(current, outcome.getOutcomeId()),
+                outcome.getOutcomeId(), now);
+    }
+
+    /** Hands every order whose deadline has passed to the state machine. */
+    private void actOnDeadlines(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = deadlines.range(DeadlineKey.FIRST, DeadlineKey.upTo(now))) {
+            while (it.hasNext() && due.size() < DEADLINES_PER_SCAN) {
+                due.add(it.next());
+            }
+        }
+        for (KeyValue<String, String> entry : due) {
+            deadlines.delete(entry.key);
+            Order current = load(entry.value);
+            if (current == null || !DeadlineKey.of(current, machine).map(entry.key::equals).orElse(false)) {
+                continue; // the order moved on since this deadline was set
+            }
+            Reaction reaction = machine.onDeadline(current, now);
+            save(current, reaction.order());
+            emit(wallClockMs, reaction.order(), reaction, correlation(current, current.id()), "deadline", now);
+        }
+    }
+
+    private Order load(String orderId) {
+        OrderRecord stored = orders.get(orderId);
+        return stored == null ? null : Records.order(stored);
+    }
+
+    /** Stores the order and moves its entry in the deadline index. */
+    private void save(Order before, Order after) {
+        orders.put(after.id(), Records.record(after));
+        Optional<String> oldKey = before == null ? Optional.empty() : DeadlineKey.of(before, machine);
+        Optional<String> newKey = DeadlineKey.of(after, machine);
+        if (!oldKey.equals(newKey)) {
+            oldKey.ifPresent(deadlines::delete);
+            newKey.ifPresent(k -> deadlines.put(k, after.id()));
+        }
+    }
+
+    private void emit(long timestamp, Order order, Reaction reaction, String correlationId, String causationId,
+                      Instant now) {
+        OrderSnapshot snapshot = Records.snapshot(order);
+        for (StateChange change : reaction.changes()) {
+            forward(timestamp, event(order.id() + "-v" + change.version(), order, change.version(), change.actor(),
+                    new StateChanged(change.transition(), change.from(), change.to(), change.reason()),
+                    snapshot, correlationId, causationId, now));
+            if (change.from() != null) {
+                context.forward(new Record<>(change.from().name(), new EngineOutput.CountDelta(-1), timestamp));
+            }
+            context.forward(new Record<>(change.to().name(), new EngineOutput.CountDelta(+1), timestamp));
+        }
+        for (EffectRequest r : reaction.requests()) {
+            forward(timestamp, event(r.requestId(), order, order.version(), OrderMachine.ENGINE,
+                    new EffectRequested(r.requestId(), r.transition(), r.effect(), r.compensation(),
+                            r.targetRequestId(), r.deadline()),
+                    snapshot, correlationId, causationId, now));
+        }
+        for (OrderUpdate u : reaction.updates()) {
+            String id = (u.requestId() != null ? u.requestId() : order.id() + "-v" + order.version())
+                    + "-" + u.status().name().toLowerCase(Locale.ROOT);
+            forward(timestamp, event(id, order, order.version(), OrderMachine.ENGINE,
+                    new TransitionUpdate(u.transition(), u.status(), u.reason()), snapshot, correlationId,
+                    causationId, now));
+        }
+    }
+
+    private void forward(long timestamp, OrderEvent event) {
+        context.forward(new Record<>(event.getOrderId(), new EngineOutput.Event(event), timestamp));
+    }
+
+    private static OrderEvent event(String eventId, Order order, long version, Actor actor, Object body,
+                                    OrderSnapshot snapshot, String correlationId, String causationId, Instant now) {
+        return OrderEvent.newBuilder()
+                .setEventId(eventId)
+                .setOrderId(order.id())
+                .setVersion(version)
+                .setOccurredAt(now)
+                .setCorrelationId(correlationId)
+                .setCausationId(causationId)
+                .setActor(Records.actor(actor))
+                .setBody(body)
+                .setOrder(snapshot)
+                .build();
+    }
+
+    /** Everything that follows from one command keeps its correlation id, through workers and back. */
+    private static String correlation(Order order, String fallback) {
+        return order.inFlight().map(f -> f.correlationId()).filter(c -> c != null).orElse(fallback);
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
     private static CommandResult result(OrderCommand command, Decision decision, Instant now) {

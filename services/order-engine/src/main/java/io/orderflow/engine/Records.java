@@ -3,11 +3,16 @@ package io.orderflow.engine;
 import io.orderflow.domain.Actor;
 import io.orderflow.domain.Command;
 import io.orderflow.domain.CommandOutcome;
+import io.orderflow.domain.Fulfilment;
+import io.orderflow.domain.InFlight;
+import io.orderflow.domain.Outcome;
+import io.orderflow.domain.Workflow;
 import io.orderflow.domain.Money;
 import io.orderflow.domain.Order;
 import io.orderflow.domain.OrderDetails;
 import io.orderflow.domain.OrderLine;
 import io.orderflow.domain.RejectionCode;
+import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.OrderRecord;
 import io.orderflow.schema.OrderSnapshot;
@@ -21,7 +26,7 @@ final class Records {
     static Command command(OrderCommand c) {
         return new Command(c.getCommandId(), c.getOrderId(), c.getTransition(),
                 c.getExpectedVersion() == null ? OptionalLong.empty() : OptionalLong.of(c.getExpectedVersion()),
-                c.getReason(), c.getDetails() == null ? null : details(c.getDetails()));
+                c.getReason(), c.getDetails() == null ? null : details(c.getDetails()), c.getCorrelationId());
     }
 
     static Actor actor(io.orderflow.schema.Actor a) {
@@ -32,17 +37,31 @@ final class Records {
         return new io.orderflow.schema.Actor(a.userId(), a.role());
     }
 
+    static Outcome outcome(EffectOutcome o) {
+        return new Outcome(o.getOutcomeId(), o.getRequestId(), o.getEffect(), o.getStatus(), o.getReason(),
+                o.getReference(), o.getTrackingNumber(), o.getTrackingStatus());
+    }
+
     static Order order(OrderRecord r) {
         OrderSnapshot s = r.getOrder();
+        Workflow workflow = new Workflow(r.getInFlight() == null ? null : inFlight(r.getInFlight()), r.getRequestSeq(),
+                r.getCompletedRequests(), s.getNote(), r.getStateSince() != null ? r.getStateSince() : s.getUpdatedAt(),
+                r.getOverdueFlagged());
         return new Order(s.getOrderId(), s.getState(), s.getVersion(), details(s.getDetails()), money(s.getTotal()),
-                s.getPlacedAt(), s.getUpdatedAt(),
-                r.getProcessed().stream().map(Records::outcome).toList());
+                s.getPlacedAt(), s.getUpdatedAt(), r.getProcessed().stream().map(Records::outcome).toList(),
+                new Fulfilment(s.getPaymentReference(), s.getLabelId(), s.getTrackingNumber()), workflow);
     }
 
     static OrderRecord record(Order o) {
+        Workflow w = o.workflow();
         return OrderRecord.newBuilder()
                 .setOrder(snapshot(o))
+                .setInFlight(w.inFlight() == null ? null : inFlight(w.inFlight()))
                 .setProcessed(o.recentCommands().stream().map(Records::processed).toList())
+                .setRequestSeq(w.requestSeq())
+                .setCompletedRequests(w.completedRequests())
+                .setStateSince(w.stateSince())
+                .setOverdueFlagged(w.overdueFlagged())
                 .build();
     }
 
@@ -51,6 +70,27 @@ final class Records {
                 .setOrderId(o.id()).setState(o.state()).setVersion(o.version())
                 .setDetails(details(o.details())).setTotal(money(o.total()))
                 .setPlacedAt(o.placedAt()).setUpdatedAt(o.updatedAt())
+                .setPaymentReference(o.fulfilment().paymentReference())
+                .setLabelId(o.fulfilment().labelId())
+                .setTrackingNumber(o.fulfilment().trackingNumber())
+                .setNote(o.workflow().note())
+                .setPendingTransition(o.inFlight().map(InFlight::transition).orElse(null))
+                .build();
+    }
+
+    private static InFlight inFlight(io.orderflow.schema.InFlight f) {
+        return new InFlight(f.getRequestId(), f.getTransition(), f.getEffect(), blankToNull(f.getCommandId()),
+                actor(f.getActor()), blankToNull(f.getCorrelationId()), f.getReason(), f.getStartedAt() != null ? f.getStartedAt() : f.getDeadline(),
+                f.getDeadline(), f.getHeldReason());
+    }
+
+    private static io.orderflow.schema.InFlight inFlight(InFlight f) {
+        return io.orderflow.schema.InFlight.newBuilder()
+                .setRequestId(f.requestId()).setTransition(f.transition()).setEffect(f.effect())
+                .setCommandId(f.commandId() == null ? "" : f.commandId())
+                .setActor(actor(f.actor())).setCorrelationId(f.correlationId() == null ? "" : f.correlationId())
+                .setReason(f.reason()).setDeadline(f.deadline()).setStartedAt(f.startedAt())
+                .setHeldReason(f.heldReason())
                 .build();
     }
 
@@ -64,6 +104,10 @@ final class Records {
         return new io.orderflow.schema.OrderDetails(d.customerId(), d.customerEmail(),
                 d.lines().stream().map(l -> new io.orderflow.schema.OrderLine(l.sku(), l.quantity(), money(l.unitPrice()))).toList(),
                 d.paymentMethod(), d.shippingAddress());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     private static Money money(io.orderflow.schema.Money m) {

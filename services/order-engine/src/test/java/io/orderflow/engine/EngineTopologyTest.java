@@ -20,10 +20,8 @@ import io.orderflow.schema.Role;
 import io.orderflow.schema.StateChanged;
 import io.orderflow.schema.Transition;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -57,8 +55,7 @@ class EngineTopologyTest {
         Properties props = new KafkaConfig(Config.of(Map.of(
                 "ORDERFLOW_STATE_DIR", Files.createTempDirectory("engine-test").toString())))
                 .streams("engine-test");
-        driver = new TopologyTestDriver(
-                EngineTopology.build(new OrderMachine(hours), Clock.fixed(NOW, ZoneOffset.UTC)), props);
+        driver = new TopologyTestDriver(EngineTopology.build(new OrderMachine(hours)), props, NOW);
         commands = driver.createInputTopic(Topics.ORDER_COMMANDS.name(), new StringSerializer(),
                 Topics.ORDER_COMMANDS.valueSerde().serializer());
         rawCommands = driver.createInputTopic(Topics.ORDER_COMMANDS.name(), new StringSerializer(), new ByteArraySerializer());
@@ -125,9 +122,9 @@ class EngineTopologyTest {
     void personShippingOutsideBusinessHoursIsRefusedWithNextOpening() {
         driver.close();
         driver = new TopologyTestDriver(EngineTopology.build(
-                new OrderMachine(BusinessHours.parse("MON-FRI 09:00-17:00", ZoneId.of("UTC"), Set.of())),
-                Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)), // a Saturday
-                new KafkaConfig(Config.of(Map.of())).streams("engine-test-hours"));
+                new OrderMachine(BusinessHours.parse("MON-FRI 09:00-17:00", ZoneId.of("UTC"), Set.of()))),
+                new KafkaConfig(Config.of(Map.of())).streams("engine-test-hours"),
+                Instant.parse("2026-11-28T12:00:00Z")); // a Saturday
         commands = driver.createInputTopic(Topics.ORDER_COMMANDS.name(), new StringSerializer(),
                 Topics.ORDER_COMMANDS.valueSerde().serializer());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), Topics.COMMAND_RESULTS.keySerde().deserializer(),

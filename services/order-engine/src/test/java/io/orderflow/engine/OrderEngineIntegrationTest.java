@@ -22,7 +22,6 @@ import io.orderflow.schema.StateChanged;
 import io.orderflow.schema.Transition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,7 +58,7 @@ class OrderEngineIntegrationTest {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
         tail = new TopicTail(kafka, List.of(Topics.ORDER_EVENTS.name(), Topics.COMMAND_RESULTS.name(),
                 Topics.STATE_COUNTS.name(), Topics.ORDER_COMMANDS.deadLetterTopic()));
-        engine = StreamsRunner.start(EngineTopology.build(new OrderMachine(BusinessHours.ALWAYS), Clock.systemUTC()),
+        engine = StreamsRunner.start(EngineTopology.build(new OrderMachine(BusinessHours.ALWAYS)),
                 props, Duration.ofSeconds(60));
         producer = new KafkaProducer<>(kafka.producer("engine-it"));
     }
