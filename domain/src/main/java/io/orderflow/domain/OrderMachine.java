@@ -171,7 +171,8 @@ public final class OrderMachine {
 
     private Decision apply(Order current, Command command, Actor actor, TransitionRule rule, Instant now) {
         if (current == null) {
-            Order placed = Order.placed(command.orderId(), command.details(), total(command.details()), now);
+            Order created = Order.placed(command.orderId(), command.details(), total(command.details()), now);
+            Order placed = created.with(created.workflow().correlatedWith(command.correlationId()), now);
             StateChange change = new StateChange(rule.transition(), null, rule.to(), 1, command.reason(), actor);
             Reaction next = automaticNext(placed, rule, command.correlationId(), now);
             CommandOutcome outcome = new CommandOutcome(command.commandId(), CommandStatus.APPLIED, null,
@@ -179,11 +180,11 @@ public final class OrderMachine {
             return new Decision.Applied(next.order().remember(outcome), change, next.requests(), outcome);
         }
         List<EffectRequest> requests = new ArrayList<>();
-        Order order = current;
+        Order order = current.with(current.workflow().correlatedWith(command.correlationId()), now);
         if (current.inFlight().isPresent()) {
             // Only cancel gets here with a transition in flight: it wins, and the abandoned effect is undone.
             InFlight abandoned = current.inFlight().get();
-            order = order.with(order.workflow().withInFlight(null), now);
+            order = order.with(order.workflow().abandoned(abandoned.requestId()), now);
             Optional<Compensation> undo = compensation(order, abandoned, now);
             if (undo.isPresent()) {
                 order = undo.get().order();
@@ -224,19 +225,27 @@ public final class OrderMachine {
                 case UPDATE -> Reaction.nothing(order);
             };
         }
-        boolean repeat = outcome.requestId() == null || order.workflow().completedRequests().contains(outcome.requestId());
-        if (repeat || outcome.status() != OutcomeStatus.SUCCEEDED) {
+        if (outcome.requestId() == null) {
             return Reaction.nothing(order);
         }
-        // The order moved on (the request timed out or was preempted): undo the late effect instead of applying it.
+        boolean abandoned = order.workflow().abandonedRequests().contains(outcome.requestId());
         Optional<Effect> undo = TransitionTable.undo(outcome.effect());
-        if (undo.isEmpty()) {
-            return Reaction.nothing(order);
+        if (outcome.status() == OutcomeStatus.SUCCEEDED && abandoned && undo.isPresent()) {
+            // The order moved on (the request timed out or was preempted): undo the late effect instead of applying it.
+            Order next = order.with(order.workflow().nextRequest(), now);
+            EffectRequest request = new EffectRequest(followUpId(next), transitionOf(outcome.effect()), undo.get(), true,
+                    outcome.requestId(), now.plus(rules.timeouts().inFlight()));
+            return new Reaction(next, List.of(), List.of(request), List.of());
         }
-        Order next = order.with(order.workflow().nextRequest(), now);
-        EffectRequest request = new EffectRequest(requestId(next), transitionOf(outcome.effect()), undo.get(), true,
-                outcome.requestId(), now.plus(rules.timeouts().inFlight()));
-        return new Reaction(next, List.of(), List.of(request), List.of());
+        if (outcome.status() == OutcomeStatus.FAILED && isFollowUp(outcome.requestId())) {
+            // A compensation or follow-up that failed leaves the outside world out of step with the order: tell a person.
+            String why = name(outcome.effect()) + " failed for " + outcome.requestId() + ": " + outcome.reason()
+                    + "; needs attention";
+            Order flagged = order.with(order.workflow().withNote(why), now);
+            return new Reaction(flagged, List.of(), List.of(),
+                    List.of(new OrderUpdate(null, UpdateStatus.FLAGGED, why, outcome.requestId())));
+        }
+        return Reaction.nothing(order);
     }
 
     /** What a passed deadline does: roll back a silent in-flight transition, cancel an unpaid order, flag a lost parcel. */
@@ -247,8 +256,12 @@ public final class OrderMachine {
         }
         if (order.inFlight().isPresent()) {
             InFlight f = order.inFlight().get();
-            return rollBack(order, f, name(f.transition()) + " timed out: no answer from the " + worker(f.effect())
-                    + " worker by " + f.deadline(), true, now);
+            String silence = "no answer from the " + worker(f.effect()) + " worker by " + f.deadline();
+            if (TransitionTable.undo(f.effect()).isEmpty()) {
+                // A void, refund or label void cannot be undone if it happens after all: keep waiting, visibly.
+                return hold(order, f, silence + "; still waiting, as it cannot be undone", now);
+            }
+            return rollBack(order, f, name(f.transition()) + " timed out: " + silence, true, now);
         }
         if (order.state() == OrderState.CONFIRMED) {
             return complete(order, TransitionTable.rule(Transition.CANCEL), ENGINE,
@@ -268,12 +281,12 @@ public final class OrderMachine {
             case VOID_LABEL -> ref.withLabel(null, null);
             default -> ref;
         };
-        Order done = order.with(ref).with(order.workflow().completed(f.requestId()), now);
+        Order done = order.with(ref).with(order.workflow().completed(), now);
         return complete(done, TransitionTable.rule(f.transition()), f.actor(), f.reason(), f.correlationId(), now);
     }
 
     private Reaction rollBack(Order order, InFlight f, String why, boolean undo, Instant now) {
-        Workflow w = undo ? order.workflow().withInFlight(null) : order.workflow().completed(f.requestId());
+        Workflow w = undo ? order.workflow().abandoned(f.requestId()) : order.workflow().completed();
         Order back = order.with(w.withNote(why), now);
         List<EffectRequest> requests = new ArrayList<>();
         if (undo) {
@@ -290,7 +303,9 @@ public final class OrderMachine {
         if (why != null && why.equals(f.heldReason())) {
             return Reaction.nothing(order);
         }
-        InFlight held = f.held(why, now.plus(rules.timeouts().held()));
+        // A hold extends the wait; it never brings the deadline forward (e.g. a ship waiting for Monday's opening).
+        Instant extended = now.plus(rules.timeouts().held());
+        InFlight held = f.held(why, extended.isAfter(f.deadline()) ? extended : f.deadline());
         Order next = order.with(order.workflow().withInFlight(held).withNote("held: " + why), now);
         return new Reaction(next, List.of(), List.of(), List.of(new OrderUpdate(f.transition(), UpdateStatus.HELD, why, f.requestId())));
     }
@@ -315,7 +330,7 @@ public final class OrderMachine {
         List<EffectRequest> requests = new ArrayList<>();
         if (rules.outsideEffects() && rule.followUp().isPresent()) {
             moved = moved.with(moved.workflow().nextRequest(), now);
-            requests.add(new EffectRequest(requestId(moved), rule.transition(), rule.followUp().get(), true, null,
+            requests.add(new EffectRequest(followUpId(moved), rule.transition(), rule.followUp().get(), true, null,
                     now.plus(rules.timeouts().inFlight())));
         }
         Reaction next = automaticNext(moved, rule, correlationId, now);
@@ -359,13 +374,24 @@ public final class OrderMachine {
     private Optional<Compensation> compensation(Order order, InFlight abandoned, Instant now) {
         return TransitionTable.undo(abandoned.effect()).map(undo -> {
             Order next = order.with(order.workflow().nextRequest(), now);
-            return new Compensation(next, new EffectRequest(requestId(next), abandoned.transition(), undo, true,
+            return new Compensation(next, new EffectRequest(followUpId(next), abandoned.transition(), undo, true,
                     abandoned.requestId(), now.plus(rules.timeouts().inFlight())));
         });
     }
 
+    /** A request a transition waits for: {@code <orderId>-r<n>}. */
     private static String requestId(Order order) {
         return order.id() + "-r" + order.workflow().requestSeq();
+    }
+
+    /** A compensation or follow-up, which nothing waits for: {@code <orderId>-f<n>}. */
+    private static String followUpId(Order order) {
+        return order.id() + "-f" + order.workflow().requestSeq();
+    }
+
+    static boolean isFollowUp(String requestId) {
+        int dash = requestId.lastIndexOf('-');
+        return dash >= 0 && requestId.startsWith("f", dash + 1);
     }
 
     private static Transition transitionOf(Effect gating) {

@@ -41,6 +41,8 @@ public final class Service {
                 stopped.countDown();
             }
             log.info("{} stopped", name);
+            // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines above are still written.
+            org.apache.logging.log4j.LogManager.shutdown();
         }, name + "-shutdown"));
         log.info("{} started", name);
         try {

@@ -2,6 +2,7 @@ package io.orderflow.common.kafka;
 
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.LedgerEntry;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.OrderEvent;
 import java.util.List;
@@ -24,6 +25,10 @@ public final class Topics {
             new Topic<>("payment.events", Serdes.String(), AvroSerde.of(EffectOutcome.class));
     public static final Topic<String, EffectOutcome> SHIPPING_EVENTS =
             new Topic<>("shipping.events", Serdes.String(), AvroSerde.of(EffectOutcome.class));
+
+    /** The finance ledger, written by the audit worker: one entry per capture or refund that moved money. */
+    public static final Topic<String, LedgerEntry> FINANCE_LEDGER =
+            new Topic<>("finance.ledger", Serdes.String(), AvroSerde.of(LedgerEntry.class));
 
     /** The worker outcome topics the engine reads beside commands. */
     public static final List<Topic<String, EffectOutcome>> OUTCOMES =

@@ -126,7 +126,9 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                 continue; // the order moved on since this deadline was set
             }
             Reaction reaction = machine.onDeadline(current, now);
-            save(current, reaction.order());
+            orders.put(current.id(), Records.record(reaction.order()));
+            // Its old entry is gone already; index the new deadline, if any.
+            DeadlineKey.of(reaction.order(), machine).ifPresent(k -> deadlines.put(k, current.id()));
             emit(wallClockMs, reaction.order(), reaction, correlation(current, current.id()), "deadline", now);
         }
     }
@@ -195,7 +197,9 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
 
     /** Everything that follows from one command keeps its correlation id, through workers and back. */
     private static String correlation(Order order, String fallback) {
-        return order.inFlight().map(f -> f.correlationId()).filter(c -> c != null).orElse(fallback);
+        return order.inFlight().map(f -> f.correlationId()).filter(c -> c != null)
+                .or(() -> java.util.Optional.ofNullable(order.workflow().correlationId()))
+                .orElse(fallback);
     }
 
     private Instant now() {

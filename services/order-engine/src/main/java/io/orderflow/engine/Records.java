@@ -45,8 +45,8 @@ final class Records {
     static Order order(OrderRecord r) {
         OrderSnapshot s = r.getOrder();
         Workflow workflow = new Workflow(r.getInFlight() == null ? null : inFlight(r.getInFlight()), r.getRequestSeq(),
-                r.getCompletedRequests(), s.getNote(), r.getStateSince() != null ? r.getStateSince() : s.getUpdatedAt(),
-                r.getOverdueFlagged());
+                r.getAbandonedRequests(), s.getNote(), r.getStateSince() != null ? r.getStateSince() : s.getUpdatedAt(),
+                r.getOverdueFlagged(), r.getCorrelationId());
         return new Order(s.getOrderId(), s.getState(), s.getVersion(), details(s.getDetails()), money(s.getTotal()),
                 s.getPlacedAt(), s.getUpdatedAt(), r.getProcessed().stream().map(Records::outcome).toList(),
                 new Fulfilment(s.getPaymentReference(), s.getLabelId(), s.getTrackingNumber()), workflow);
@@ -59,9 +59,10 @@ final class Records {
                 .setInFlight(w.inFlight() == null ? null : inFlight(w.inFlight()))
                 .setProcessed(o.recentCommands().stream().map(Records::processed).toList())
                 .setRequestSeq(w.requestSeq())
-                .setCompletedRequests(w.completedRequests())
+                .setAbandonedRequests(w.abandonedRequests())
                 .setStateSince(w.stateSince())
                 .setOverdueFlagged(w.overdueFlagged())
+                .setCorrelationId(w.correlationId())
                 .build();
     }
 

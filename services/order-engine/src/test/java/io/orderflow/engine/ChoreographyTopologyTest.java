@@ -119,7 +119,7 @@ class ChoreographyTopologyTest {
 
         List<OrderEvent> emitted = events.readValuesToList();
         assertThat(emitted).extracting(OrderEvent::getEventId).containsExactly(
-                "o-1-v1", "o-1-r1", "o-1-v2", "o-1-r2", "o-1-v3", "o-1-r3", "o-1-v4", "o-1-r4", "o-1-v5");
+                "o-1-v1", "o-1-r1", "o-1-v2", "o-1-r2", "o-1-v3", "o-1-r3", "o-1-v4", "o-1-f4", "o-1-v5");
         assertThat(emitted).filteredOn(e -> e.getBody() instanceof EffectRequested)
                 .extracting(e -> request(e).getEffect()).containsExactly(
                         Effect.RESERVE_STOCK, Effect.CAPTURE_PAYMENT, Effect.CREATE_LABEL, Effect.DEDUCT_STOCK);

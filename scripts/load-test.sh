@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Load run against a system started by scripts/up.sh: places orders (default 10,000), lets the automatic path
+# take them to delivered, prints orders/s, transitions/s and latency percentiles. `scripts/load-test.sh --help`.
+set -euo pipefail
+# shellcheck source=../infra/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../infra/env.sh"
+
+build_module_if_stale tools/load-test >&2
+exec java -Xmx1g -Dlog4j2.configurationFile=log4j2-quiet.xml -cp "$(module_classpath tools/load-test)" \
+  io.orderflow.loadtest.LoadTest "$@"

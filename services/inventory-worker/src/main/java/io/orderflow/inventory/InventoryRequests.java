@@ -1,0 +1,73 @@
+package io.orderflow.inventory;
+
+import io.orderflow.common.worker.EffectWorker;
+import io.orderflow.common.worker.Outcomes;
+import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.EffectRequested;
+import io.orderflow.schema.OrderEvent;
+import io.orderflow.schema.Shortage;
+import io.orderflow.schema.codec.AvroCodec;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the engine's stock requests: decodes one, runs one {@link Inventory} operation, and returns the outcome
+ * the worker publishes. A request id answered before gets that first answer again and changes nothing: the request
+ * id is the worker's idempotency key, beside the event-id dedupe of the consumer.
+ */
+final class InventoryRequests implements EffectWorker.Handler {
+    private static final Logger log = LoggerFactory.getLogger(InventoryRequests.class);
+    private static final AvroCodec<EffectOutcome> OUTCOMES = AvroCodec.of(EffectOutcome.class);
+
+    private final Inventory inventory;
+    private final Clock clock;
+
+    InventoryRequests(Inventory inventory, Clock clock) {
+        this.inventory = inventory;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<EffectOutcome> handle(Handle handle, OrderEvent event, EffectRequested request) {
+        InventoryDao dao = handle.attach(InventoryDao.class);
+        Optional<byte[]> earlier = dao.answer(request.getRequestId());
+        if (earlier.isPresent()) {
+            log.info("request {} of order {} was answered before; repeating that answer", request.getRequestId(),
+                    event.getOrderId());
+            return Optional.of(OUTCOMES.decode(earlier.get()));
+        }
+        String orderId = event.getOrderId();
+        String target = request.getTargetRequestId();
+        StockResult result = switch (request.getEffect()) {
+            case RESERVE_STOCK -> inventory.reserve(handle, orderId, request.getRequestId(), lines(event));
+            case RELEASE_STOCK -> inventory.release(handle, orderId, target);
+            case DEDUCT_STOCK -> inventory.deduct(handle, orderId, target);
+            case RESTORE_STOCK -> inventory.restore(handle, orderId, target);
+            default -> throw new IllegalArgumentException("the inventory worker does not do " + request.getEffect());
+        };
+        EffectOutcome outcome = outcome(event, request, result);
+        dao.recordAnswer(request.getRequestId(), orderId, request.getEffect().name(), outcome.getStatus().name(),
+                OUTCOMES.encode(outcome));
+        return Optional.of(outcome);
+    }
+
+    private static List<Line> lines(OrderEvent event) {
+        return event.getOrder().getDetails().getLines().stream()
+                .map(line -> new Line(line.getSku(), line.getQuantity()))
+                .toList();
+    }
+
+    private EffectOutcome outcome(OrderEvent event, EffectRequested request, StockResult result) {
+        EffectOutcome.Builder outcome = result.done()
+                ? Outcomes.succeeded(event, request, clock.instant()).setReason(result.reason())
+                : Outcomes.failed(event, request, result.reason(), clock.instant());
+        return outcome.setShortages(result.shortfalls().stream()
+                        .map(s -> new Shortage(s.sku(), s.requested(), s.available()))
+                        .toList())
+                .build();
+    }
+}

@@ -1,0 +1,170 @@
+package io.orderflow.notification.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.orderflow.notification.Events;
+import io.orderflow.schema.Effect;
+import io.orderflow.schema.OrderEvent;
+import io.orderflow.schema.OrderState;
+import io.orderflow.schema.Transition;
+import io.orderflow.schema.TransitionUpdate;
+import io.orderflow.schema.UpdateStatus;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class MailRendererTest {
+    private final MailRenderer renderer = new MailRenderer("https://track.example/t/", "orderflow");
+
+    @ParameterizedTest
+    @EnumSource(Transition.class)
+    void everyTransitionHasAMailWithTheOrderItsItemsAndItsExactTotal(Transition transition) {
+        Events order = Events.order("o-17", "ann@example.com");
+        OrderEvent event = order.next(transition, OrderState.PENDING);
+
+        Mail mail = renderer.render(event).orElseThrow();
+
+        assertThat(mail.eventId()).isEqualTo("o-17-v1");
+        assertThat(mail.transition()).isEqualTo(transition);
+        assertThat(mail.recipient()).isEqualTo("ann@example.com");
+        assertThat(mail.subject()).contains("o-17").doesNotContain("\n").doesNotContain("{{");
+        for (String body : new String[] {mail.textBody(), mail.htmlBody()}) {
+            assertThat(body).contains("o-17", "SKU-1", "12.50 EUR", "25.00 EUR", "SKU-2", "4.99 EUR", "29.99 EUR")
+                    .doesNotContain("{{");
+        }
+        assertThat(mail.htmlBody()).startsWith("<!DOCTYPE html>").contains("<title>" + mail.subject() + "</title>");
+        assertThat(mail.textBody()).doesNotContain("<p>", "<td>");
+    }
+
+    @Test
+    void theShippedMailLinksToTheParcelsTrackingPage() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+        order.next(Transition.CONFIRM, OrderState.CONFIRMED);
+        order.next(Transition.PAY, OrderState.PAID);
+
+        Mail mail = renderer.render(order.tracking("TRK 42/A").next(Transition.SHIP, OrderState.SHIPPED))
+                .orElseThrow();
+
+        assertThat(mail.subject()).isEqualTo("Your order o-1 has shipped");
+        // The number is one path segment of the link, whatever characters it holds.
+        assertThat(mail.textBody()).contains("Tracking number: TRK 42/A",
+                "Follow your parcel: https://track.example/t/TRK%2042%2FA");
+        assertThat(mail.htmlBody()).contains("<a href=\"https://track.example/t/TRK%2042%2FA\">");
+        assertThat(mail.textBody()).contains("1 Main St, Springfield");
+    }
+
+    @Test
+    void aShippedMailWithoutTrackingNumberSaysNothingAboutTracking() {
+        Mail mail = renderer.render(Events.order("o-1", "ann@example.com").next(Transition.SHIP, OrderState.SHIPPED))
+                .orElseThrow();
+
+        assertThat(mail.textBody()).doesNotContain("Tracking", "https://");
+        assertThat(mail.htmlBody()).doesNotContain("<a href");
+    }
+
+    @Test
+    void cancelledAndRefundedMailsSayWhy() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+        Mail cancelled = renderer.render(order.next(Transition.CANCEL, OrderState.CANCELLED, "customer changed mind"))
+                .orElseThrow();
+        Mail refunded = renderer.render(order.next(Transition.REFUND, OrderState.REFUNDED, "parcel arrived damaged"))
+                .orElseThrow();
+
+        assertThat(cancelled.subject()).isEqualTo("Your order o-1 has been cancelled");
+        assertThat(cancelled.textBody()).contains("Reason: customer changed mind");
+        assertThat(cancelled.htmlBody()).contains("<strong>Reason:</strong> customer changed mind");
+        assertThat(refunded.subject()).isEqualTo("Your order o-1 has been refunded");
+        assertThat(refunded.textBody()).contains("29.99 EUR is on its way back", "Reason: parcel arrived damaged");
+        assertThat(refunded.htmlBody()).contains("<strong>Reason:</strong> parcel arrived damaged");
+    }
+
+    @Test
+    void withoutAReasonTheReasonLineIsLeftOut() {
+        Mail mail = renderer.render(Events.order("o-1", "ann@example.com").next(Transition.CANCEL,
+                OrderState.CANCELLED)).orElseThrow();
+
+        assertThat(mail.textBody()).doesNotContain("Reason");
+        assertThat(mail.htmlBody()).doesNotContain("Reason");
+    }
+
+    @Test
+    void htmlEscapesEveryValueWhileTextKeepsThemAsTheyAre() {
+        Events order = Events.emptyOrder("o-<1>", "ann@example.com")
+                .line("<script>alert('x')</script>", 1, 100)
+                .address("\"Tom & Jerry\" <b>Lane</b>");
+        order.next(Transition.PLACE, OrderState.PENDING);
+        Mail mail = renderer.render(order.tracking("T\"><img src=x>").next(Transition.SHIP, OrderState.SHIPPED,
+                "<i>late</i>")).orElseThrow();
+
+        assertThat(mail.htmlBody())
+                .doesNotContain("<script>", "<b>Lane", "<img", "<1>")
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;", "&quot;Tom &amp; Jerry&quot; &lt;b&gt;Lane",
+                        "o-&lt;1&gt;", "T&quot;&gt;&lt;img src&#61;x&gt;");
+        assertThat(mail.textBody()).contains("<script>alert('x')</script>", "\"Tom & Jerry\" <b>Lane</b>",
+                "Tracking number: T\"><img src=x>");
+    }
+
+    @Test
+    void aSubjectStaysOneLineWhateverTheOrderIdHolds() {
+        Mail mail = renderer.render(Events.order("o-1\r\nBcc: all@example.com", "ann@example.com")
+                .next(Transition.PLACE, OrderState.PENDING)).orElseThrow();
+
+        assertThat(mail.subject()).isEqualTo("We have received your order o-1 Bcc: all@example.com");
+    }
+
+    @Test
+    void onlyAppliedTransitionsMakeMail() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+        OrderEvent request = order.request(Effect.RESERVE_STOCK, Transition.CONFIRM);
+        OrderEvent rolledBack = OrderEvent.newBuilder(request)
+                .setEventId("o-1-v1-rolled_back")
+                .setBody(new TransitionUpdate(Transition.CONFIRM, UpdateStatus.ROLLED_BACK, "out of stock"))
+                .build();
+
+        assertThat(renderer.render(request)).isEmpty();
+        assertThat(renderer.render(rolledBack)).isEmpty();
+    }
+
+    @Test
+    void theMessageIdIsTheEventsAndTheSameEveryTime() {
+        Events order = Events.order("o-1", "ann@example.com");
+        OrderEvent placed = order.next(Transition.PLACE, OrderState.PENDING);
+
+        assertThat(renderer.render(placed).orElseThrow().messageId()).isEqualTo("<o-1-v1@orderflow>");
+        assertThat(renderer.render(placed).orElseThrow().messageId()).isEqualTo("<o-1-v1@orderflow>");
+        // Characters a Message-ID may not hold are encoded, so distinct events keep distinct ids.
+        assertThat(MessageIds.of("a b@c>.d%", "mail.orderflow.example"))
+                .isEqualTo("<a%20b%40c%3E%2Ed%25@mail.orderflow.example>");
+        assertThat(MessageIds.of("ü", "x")).isEqualTo("<%C3%BC@x>");
+        assertThatThrownBy(() -> new MailRenderer("https://t/", "bad domain>"))
+                .hasMessageContaining("not a valid Message-ID domain");
+    }
+
+    @Test
+    void amountsAreExactInEachCurrencysOwnDecimals() {
+        assertThat(Amounts.format(2999, "EUR")).isEqualTo("29.99 EUR");
+        assertThat(Amounts.format(1, "EUR")).isEqualTo("0.01 EUR");
+        assertThat(Amounts.format(-250, "USD")).isEqualTo("-2.50 USD");
+        assertThat(Amounts.format(500, "JPY")).isEqualTo("500 JPY");
+        assertThat(Amounts.format(1234, "BHD")).isEqualTo("1.234 BHD");
+        assertThat(Amounts.format(Long.MAX_VALUE, "EUR")).isEqualTo("92233720368547758.07 EUR");
+        assertThat(Amounts.format(1999, "ZZZ")).isEqualTo("19.99 ZZZ");
+        assertThat(Amounts.times(new io.orderflow.schema.Money(333L, "EUR"), 3)).isEqualTo("9.99 EUR");
+        assertThatThrownBy(() -> Amounts.times(new io.orderflow.schema.Money(Long.MAX_VALUE, "EUR"), 2))
+                .isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void templatesAreNamedAfterTheirTransition() {
+        for (Transition t : Transition.values()) {
+            String name = "mail/" + t.name().toLowerCase(Locale.ROOT);
+            assertThat(getClass().getClassLoader().getResource(name + ".txt")).as(name + ".txt").isNotNull();
+            assertThat(getClass().getClassLoader().getResource(name + ".html")).as(name + ".html").isNotNull();
+        }
+    }
+}

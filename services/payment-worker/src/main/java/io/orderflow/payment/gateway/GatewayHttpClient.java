@@ -1,0 +1,155 @@
+package io.orderflow.payment.gateway;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orderflow.payment.gateway.GatewayException.Rejected;
+import io.orderflow.payment.gateway.GatewayException.Unavailable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The payment gateway's HTTP API, one method per call, each tried once. Every state-changing call carries the
+ * Idempotency-Key it is given, so repeating it (after a timeout, a crash, a redelivery) returns the first result
+ * instead of acting again. Failures are sorted into {@link Unavailable} (try again with the same key)
+ * and {@link Rejected} (the gateway said no).
+ */
+public final class GatewayHttpClient {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final URI base;
+    private final Duration requestTimeout;
+    private final HttpClient http;
+
+    public GatewayHttpClient(URI base, Duration connectTimeout, Duration requestTimeout) {
+        this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public Authorization authorize(String idempotencyKey, String orderId, long amountMinor, String currency,
+                                   String paymentMethod) throws Unavailable, Rejected {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("orderId", orderId);
+        body.put("amountMinor", amountMinor);
+        body.put("currency", currency);
+        body.put("paymentMethod", paymentMethod);
+        return post("v1/authorizations", idempotencyKey, body, Authorization.class);
+    }
+
+    public Authorization authorization(String authorizationId) throws Unavailable, Rejected {
+        return get("v1/authorizations/" + encode(authorizationId), Authorization.class);
+    }
+
+    /** Captures exactly {@code amountMinor} (never "whatever was authorized"), so the charge is the order total. */
+    public Charge capture(String idempotencyKey, String authorizationId, long amountMinor)
+            throws Unavailable, Rejected {
+        return post("v1/authorizations/" + encode(authorizationId) + "/capture", idempotencyKey,
+                Map.of("amountMinor", amountMinor), Charge.class);
+    }
+
+    public Authorization voidAuthorization(String idempotencyKey, String authorizationId) throws Unavailable, Rejected {
+        return post("v1/authorizations/" + encode(authorizationId) + "/void", idempotencyKey, Map.of(),
+                Authorization.class);
+    }
+
+    public Refund refund(String idempotencyKey, String chargeId, long amountMinor) throws Unavailable, Rejected {
+        return post("v1/charges/" + encode(chargeId) + "/refunds", idempotencyKey, Map.of("amountMinor", amountMinor),
+                Refund.class);
+    }
+
+    private <T> T post(String path, String idempotencyKey, Map<String, Object> body, Class<T> type)
+            throws Unavailable, Rejected {
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write request body " + body, e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header(IDEMPOTENCY_KEY, idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return send(request, type);
+    }
+
+    private <T> T get(String path, Class<T> type) throws Unavailable, Rejected {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(requestTimeout)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        return send(request, type);
+    }
+
+    private <T> T send(HttpRequest request, Class<T> type) throws Unavailable, Rejected {
+        String call = request.method() + " " + request.uri().getPath();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            // Timeouts and dropped connections included: the gateway may have acted, so only a repeat can tell.
+            throw new Unavailable(call + ": " + describe(e), false, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable(call + ": interrupted", false, e);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            try {
+                return JSON.readValue(response.body(), type);
+            } catch (IOException e) {
+                throw new Unavailable(call + ": unreadable " + status + " answer: " + e.getMessage(),
+                        false, e);
+            }
+        }
+        Error error = error(response.body());
+        // 409 idempotency_key_in_use: the same request is still running (another attempt of ours); its result
+        // becomes available to a repeat once it finishes.
+        if (status >= 500 || status == 429 || status == 408 || "idempotency_key_in_use".equals(error.code)) {
+            throw new Unavailable(call + ": HTTP " + status + " " + error.code + ": " + error.message,
+                    false, null);
+        }
+        throw new Rejected(status, error.code, error.message);
+    }
+
+    private record Error(String code, String message) {}
+
+    private static Error error(String body) {
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            return new Error(error.path("code").asText("unknown"), error.path("message").asText(body));
+        } catch (IOException | RuntimeException e) {
+            return new Error("unknown", body == null || body.isBlank() ? "(no body)" : body);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " " + message);
+    }
+
+    private static String encode(String pathSegment) {
+        return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8);
+    }
+}

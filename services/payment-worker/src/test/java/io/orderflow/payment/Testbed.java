@@ -1,0 +1,145 @@
+package io.orderflow.payment;
+
+import io.orderflow.common.config.Config;
+import io.orderflow.common.db.Database;
+import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.testing.TestDatabase;
+import io.orderflow.common.testing.TestKafka;
+import io.orderflow.payment.store.Payment;
+import io.orderflow.payment.store.PaymentDao;
+import io.orderflow.sandbox.Sandbox;
+import io.orderflow.sandbox.SandboxConfig;
+import io.orderflow.sandbox.SandboxMain;
+import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.EffectRequested;
+import io.orderflow.schema.OrderEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One test class's payment world: a sandbox gateway on ephemeral ports, its own schema and consumer group, workers
+ * started on them with short timings, requests sent to the real orders.events and outcomes read from the real
+ * payment.events.
+ */
+final class Testbed implements AutoCloseable {
+    private final TestKafka kafka;
+    private final TestDatabase schema;
+    private final Sandbox sandbox;
+    private final GatewayLedger gateway;
+    private final String group;
+    private final Database database;
+    private final OutcomeTail outcomes;
+    private final List<PaymentWorker> workers = new ArrayList<>();
+
+    Testbed(TestKafka kafka, TestDatabase schema) {
+        this.kafka = kafka;
+        this.schema = schema;
+        this.sandbox = SandboxMain.start(SandboxConfig.defaults().withPorts(0, 0));
+        this.gateway = new GatewayLedger(sandbox.gatewayUri());
+        this.group = TestKafka.uniqueGroup("payment-test");
+        // orders.events is shared with every other test and earlier runs: this worker starts at its end.
+        startGroupAtEnd(Topics.ORDER_EVENTS.name());
+        this.database = schema.open("classpath:db/payment");
+        this.outcomes = OutcomeTail.start(kafka.config());
+    }
+
+    /**
+     * This schema, group and gateway, with timings that keep tests short: 1 s gateway timeout, 3 attempts 50 ms
+     * apart, held requests retried every 300 ms, claims that expire after 5 s, and a breaker that opens only if every
+     * one of 20 calls fails (tests of the breaker itself tighten it).
+     */
+    Config workerConfig() {
+        return schema.config()
+                .with("ORDERFLOW_PAYMENT_GROUP", group)
+                .with("ORDERFLOW_GATEWAY_URL", sandbox.gatewayUri().toString())
+                .with("ORDERFLOW_GATEWAY_CONNECT_TIMEOUT", "1s")
+                .with("ORDERFLOW_GATEWAY_REQUEST_TIMEOUT", "1s")
+                .with("ORDERFLOW_PAYMENT_RETRY_ATTEMPTS", "3")
+                .with("ORDERFLOW_PAYMENT_RETRY_BACKOFF", "50ms")
+                .with("ORDERFLOW_PAYMENT_BREAKER_WINDOW", "20")
+                .with("ORDERFLOW_PAYMENT_BREAKER_MIN_CALLS", "20")
+                .with("ORDERFLOW_PAYMENT_BREAKER_FAILURE_RATE", "100")
+                .with("ORDERFLOW_PAYMENT_BREAKER_OPEN_FOR", "1s")
+                .with("ORDERFLOW_PAYMENT_RESUME_INTERVAL", "300ms")
+                .with("ORDERFLOW_PAYMENT_POLL_INTERVAL", "200ms")
+                .with("ORDERFLOW_PAYMENT_CLAIM_LEASE", "5s")
+                .with("ORDERFLOW_PAYMENT_THREADS", "2");
+    }
+
+    synchronized PaymentWorker startWorker(Config config) {
+        PaymentWorker worker = PaymentWorker.start(config);
+        workers.add(worker);
+        return worker;
+    }
+
+    synchronized void stopWorker(PaymentWorker worker) {
+        worker.close();
+        workers.remove(worker);
+    }
+
+    GatewayLedger gateway() {
+        return gateway;
+    }
+
+    OutcomeTail outcomes() {
+        return outcomes;
+    }
+
+    TestDatabase schema() {
+        return schema;
+    }
+
+    void send(OrderEvent event) {
+        kafka.send(Topics.ORDER_EVENTS, event.getOrderId(), event);
+    }
+
+    /** Sends {@code event} and waits for the final answer to its request. */
+    EffectOutcome request(OrderEvent event) {
+        send(event);
+        return outcomes.awaitFinal(event.getOrderId(), requestId(event));
+    }
+
+    static String requestId(OrderEvent event) {
+        return ((EffectRequested) event.getBody()).getRequestId();
+    }
+
+    Payment payment(String requestId) {
+        return database.jdbi().onDemand(PaymentDao.class).find(requestId).orElseThrow();
+    }
+
+    List<Payment> payments(String orderId) {
+        return database.jdbi().onDemand(PaymentDao.class).forOrder(orderId);
+    }
+
+    /** Commits {@code group}'s offsets at the topic's current end, so the worker ignores what is already there. */
+    private void startGroupAtEnd(String topic) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            kafka.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            kafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+                    .forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
+            kafka.admin().alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start group " + group + " at the end of " + topic, e);
+        }
+    }
+
+    /** Stops the workers still running, the tail and the sandbox; the schema is dropped by its own extension. */
+    @Override
+    public synchronized void close() {
+        for (int i = workers.size() - 1; i >= 0; i--) {
+            workers.get(i).close();
+        }
+        workers.clear();
+        outcomes.close();
+        sandbox.close();
+    }
+}

@@ -1,0 +1,185 @@
+package io.orderflow.shipping;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.orderflow.common.config.Config;
+import io.orderflow.common.worker.EffectWorker;
+import io.orderflow.schema.Effect;
+import io.orderflow.shipping.carrier.CarrierClient;
+import io.orderflow.shipping.carrier.CarrierException;
+import io.orderflow.shipping.tracking.TrackingUpdates;
+import io.orderflow.shipping.tracking.TrackingWebhookServer;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shipping worker, wired: the {@link EffectWorker} frame (schema {@code shipping}, outbox to
+ * {@code shipping.events}, consumer of CREATE_LABEL / VOID_LABEL requests) around {@link LabelService}; a scheduler
+ * thread that answers held requests when they are due and keeps the worker subscribed to the carrier's webhooks; and
+ * the tracking webhook endpoint.
+ */
+public final class ShippingWorker implements AutoCloseable {
+    public static final String NAME = "shipping";
+    public static final Set<Effect> EFFECTS = Set.of(Effect.CREATE_LABEL, Effect.VOID_LABEL);
+    static final String MIGRATIONS = "classpath:db/shipping";
+
+    private static final Logger log = LoggerFactory.getLogger(ShippingWorker.class);
+    /** Subscriptions are idempotent at the carrier; renewing them now and then survives a carrier that forgot us. */
+    private static final Duration SUBSCRIPTION_RENEWAL = Duration.ofMinutes(5);
+    private static final Duration MAX_SUBSCRIBE_BACKOFF = Duration.ofMinutes(1);
+
+    private final ShippingSettings settings;
+    private final EffectWorker frame;
+    private final CarrierClient carrier;
+    private final LabelService labels;
+    private final TrackingWebhookServer webhooks;
+    private final String webhookUrl;
+    private final Thread scheduler;
+    private volatile boolean closing;
+    private volatile boolean subscribed;
+
+    private ShippingWorker(ShippingSettings settings, EffectWorker frame, CarrierClient carrier, LabelService labels,
+                           TrackingWebhookServer webhooks) {
+        this.settings = settings;
+        this.frame = frame;
+        this.carrier = carrier;
+        this.labels = labels;
+        this.webhooks = webhooks;
+        this.webhookUrl = settings.webhookUrl() != null ? settings.webhookUrl()
+                : "http://" + reachableHost(settings.webhookHost()) + ":" + webhooks.port() + TrackingWebhookServer.PATH;
+        this.scheduler = new Thread(this::runScheduler, "shipping-scheduler");
+        this.scheduler.setDaemon(true);
+    }
+
+    public static ShippingWorker start(Config config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** @param clock all business time (hours, retry times, circuit breaker): tests move it instead of sleeping */
+    public static ShippingWorker start(Config config, Clock clock) {
+        ShippingSettings settings = ShippingSettings.from(config);
+        CarrierClient carrier = new CarrierClient(settings, clock);
+        // The frame needs the handler before it exists; outcomes published outside a request wait for it.
+        CompletableFuture<EffectWorker> frameRef = new CompletableFuture<>();
+        LabelService.Publisher publisher = (handle, outcome) -> frameRef.join().publish(handle, outcome);
+        LabelService labels = new LabelService(carrier, settings, clock, publisher);
+        EffectWorker frame = EffectWorker.start(config, NAME, EFFECTS, labels::onRequest, MIGRATIONS);
+        frameRef.complete(frame);
+        ShippingWorker worker;
+        try {
+            TrackingUpdates tracking = new TrackingUpdates(publisher, settings.unknownShipmentGrace());
+            CompletableFuture<ShippingWorker> self = new CompletableFuture<>();
+            TrackingWebhookServer webhooks = TrackingWebhookServer.start(settings.webhookHost(), settings.webhookPort(),
+                    frame.database().jdbi(), tracking, () -> self.join().health());
+            worker = new ShippingWorker(settings, frame, carrier, labels, webhooks);
+            self.complete(worker);
+        } catch (RuntimeException e) {
+            frame.close();
+            throw e;
+        }
+        worker.scheduler.start();
+        log.info("shipping worker: carrier {}, tracking webhooks at {}", settings.carrierUrl(), worker.webhookUrl);
+        return worker;
+    }
+
+    /** The URL the carrier pushes tracking events to. */
+    public String webhookUrl() {
+        return webhookUrl;
+    }
+
+    public int webhookPort() {
+        return webhooks.port();
+    }
+
+    public CircuitBreaker.State carrierCircuit() {
+        return carrier.circuitState();
+    }
+
+    public boolean isRunning() {
+        return frame.isRunning() && scheduler.isAlive() && !closing;
+    }
+
+    Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", isRunning() ? "ok" : "down");
+        health.put("carrierCircuit", carrier.circuitState().name());
+        health.put("webhookUrl", webhookUrl);
+        health.put("subscribedToCarrier", subscribed);
+        return health;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            scheduler.join(Duration.ofSeconds(60).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        webhooks.close();
+        frame.close();
+    }
+
+    private void runScheduler() {
+        long subscribeAt = System.nanoTime();
+        Duration subscribeBackoff = settings.schedulerInterval();
+        while (!closing) {
+            if (System.nanoTime() - subscribeAt >= 0) {
+                try {
+                    carrier.subscribe(webhookUrl);
+                    if (!subscribed) {
+                        log.info("subscribed {} to the carrier's tracking webhooks", webhookUrl);
+                    }
+                    subscribed = true;
+                    subscribeBackoff = settings.schedulerInterval();
+                    subscribeAt = System.nanoTime() + SUBSCRIPTION_RENEWAL.toNanos();
+                } catch (CarrierException e) {
+                    log.warn("cannot subscribe {} to the carrier's tracking webhooks ({}); trying again in {} ms",
+                            webhookUrl, e.getMessage(), subscribeBackoff.toMillis());
+                    subscribeAt = System.nanoTime() + subscribeBackoff.toNanos();
+                    subscribeBackoff = min(subscribeBackoff.multipliedBy(2), MAX_SUBSCRIBE_BACKOFF);
+                }
+            }
+            try {
+                while (!closing && frame.database().jdbi().inTransaction(labels::attemptNextDue)) {
+                    // One request per transaction, so one slow carrier call never holds the others' locks.
+                }
+            } catch (RuntimeException | SQLException e) {
+                log.warn("shipping scheduler: {}; trying again in {} ms", e.toString(),
+                        settings.schedulerInterval().toMillis());
+            }
+            sleep(settings.schedulerInterval());
+        }
+    }
+
+    private void sleep(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (!closing) {
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remaining <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(remaining, 100));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String reachableHost(String bindHost) {
+        return "0.0.0.0".equals(bindHost) || "::".equals(bindHost) ? "127.0.0.1" : bindHost;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

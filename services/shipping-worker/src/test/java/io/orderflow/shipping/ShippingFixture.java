@@ -1,0 +1,309 @@
+package io.orderflow.shipping;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orderflow.common.config.Config;
+import io.orderflow.common.kafka.KafkaConfig;
+import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.testing.TestDatabase;
+import io.orderflow.common.testing.TestKafka;
+import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.OrderEvent;
+import io.orderflow.sandbox.Sandbox;
+import io.orderflow.sandbox.SandboxConfig;
+import io.orderflow.sandbox.SandboxMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One test class's world: its own PostgreSQL schema and consumer group, the real Kafka topics (orders.events in,
+ * shipping.events out, told apart by unique order ids), an in-process sandbox carrier that moves shipments only when
+ * told, and the worker under test on a fixed webhook port so a restarted worker gets the carrier's redeliveries.
+ */
+final class ShippingFixture implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    final TestDatabase db;
+    final TestKafka kafka;
+    final Sandbox sandbox;
+    final Clock clock;
+    final String group;
+    final Config config;
+    private final OutcomeTail outcomes;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private ShippingWorker worker;
+
+    private ShippingFixture(Map<String, String> settings, Clock clock) {
+        this.clock = clock;
+        this.db = TestDatabase.create();
+        this.kafka = TestKafka.create(db.config());
+        this.sandbox = SandboxMain.start(SandboxConfig.defaults()
+                .withPorts(0, 0)
+                .withProgression(-1, -1)
+                .withWebhookRetry(50, 400, 200));
+        this.group = TestKafka.uniqueGroup("shipping-test");
+        Config config = db.config()
+                .with("ORDERFLOW_SHIPPING_GROUP", group)
+                .with("ORDERFLOW_CARRIER_URL", sandbox.carrierUri().toString())
+                .with("ORDERFLOW_SHIPPING_WEBHOOK_PORT", String.valueOf(freePort()))
+                .with("ORDERFLOW_SHIPPING_SCHEDULER_INTERVAL", "100ms")
+                .with("ORDERFLOW_SHIPPING_CARRIER_TIMEOUT", "5s")
+                .with("ORDERFLOW_SHIPPING_CARRIER_BACKOFF", "50ms")
+                .with("ORDERFLOW_SHIPPING_RETRY_INTERVAL", "1s")
+                .with("ORDERFLOW_SHIPPING_RETRY_MAX_INTERVAL", "5s")
+                .with("ORDERFLOW_SHIPPING_CIRCUIT_OPEN_FOR", "30s")
+                .with("ORDERFLOW_SHIPPING_UNKNOWN_SHIPMENT_GRACE", "5s");
+        for (var setting : settings.entrySet()) {
+            config = config.with(setting.getKey(), setting.getValue());
+        }
+        this.config = config;
+        this.outcomes = new OutcomeTail(config);
+        startGroupAtEnd();
+    }
+
+    static ShippingFixture start(Map<String, String> settings, Clock clock) {
+        ShippingFixture fixture = new ShippingFixture(settings, clock);
+        fixture.startWorker();
+        return fixture;
+    }
+
+    ShippingWorker worker() {
+        return worker;
+    }
+
+    void startWorker() {
+        worker = ShippingWorker.start(config, clock);
+        // Subscribed once the carrier lists the worker's URL: from then on no tracking event is missed.
+        await().atMost(WAIT).until(() -> carrierGet("/v1/webhooks").path("webhooks").findValuesAsText("url")
+                .contains(worker.webhookUrl()));
+    }
+
+    void stopWorker() {
+        if (worker != null) {
+            worker.close();
+            worker = null;
+        }
+    }
+
+    void send(OrderEvent event) {
+        kafka.send(Topics.ORDER_EVENTS, event.getOrderId(), event);
+    }
+
+    /** Every outcome published for the order so far, repeats included, in topic order. */
+    List<EffectOutcome> outcomes(String orderId) {
+        return List.copyOf(outcomes.of(orderId));
+    }
+
+    /** Waits for an outcome of the order that matches, and returns the first. */
+    EffectOutcome awaitOutcome(String orderId, Predicate<EffectOutcome> matching) {
+        return await().atMost(WAIT).until(() -> outcomes(orderId).stream().filter(matching).findFirst().orElse(null),
+                o -> o != null);
+    }
+
+    /** The carrier's own record of the order's labels ({@code GET /v1/labels?orderId=}). */
+    List<JsonNode> labels(String orderId) {
+        List<JsonNode> labels = new ArrayList<>();
+        carrierGet("/v1/labels?orderId=" + URLEncoder.encode(orderId, StandardCharsets.UTF_8)).path("labels")
+                .forEach(labels::add);
+        return labels;
+    }
+
+    JsonNode carrierGet(String path) {
+        return carrier("GET", path, null, null);
+    }
+
+    JsonNode carrierPost(String path, String body) {
+        return carrier("POST", path, null, body);
+    }
+
+    /** A state-changing carrier call under an Idempotency-Key, as the worker makes them. */
+    JsonNode carrierPost(String path, String idempotencyKey, String body) {
+        return carrier("POST", path, idempotencyKey, body);
+    }
+
+    /** Adds fault rules to the carrier ({@code POST /sandbox/faults}). */
+    void fault(String rules) {
+        carrierPost("/sandbox/faults", rules);
+    }
+
+    void clearFaults() {
+        carrier("DELETE", "/sandbox/faults", null, null);
+    }
+
+    /** Moves a shipment on at the carrier, which pushes the tracking events to the worker. */
+    void advance(String trackingNumber, String status) {
+        carrierPost("/sandbox/shipments/" + trackingNumber + "/advance", "{\"status\":\"" + status + "\"}");
+    }
+
+    /** Posts a webhook body to the worker as the carrier would (again); returns the status. */
+    int postWebhook(String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(worker.webhookUrl()))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode();
+    }
+
+    /** GET on the worker's own HTTP endpoint, e.g. {@code /health}. */
+    HttpResponse<String> workerGet(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.webhookPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    String toJson(JsonNode node) {
+        return node.toString();
+    }
+
+    /** One value from the worker's schema, e.g. {@code select status from shipments where request_id = ?}. */
+    String queryString(String sql, Object... parameters) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private JsonNode carrier(String method, String path, String idempotencyKey, String body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.carrierUri() + path))
+                    .header("Content-Type", "application/json");
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            request
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new AssertionError(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+            }
+            return json.readTree(response.body().isEmpty() ? "{}" : response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * orders.events is the shared, real topic: the test group starts at its current end rather than replaying every
+     * request other runs left there.
+     */
+    private void startGroupAtEnd() {
+        try {
+            String topic = Topics.ORDER_EVENTS.name();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            kafka.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            kafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+            kafka.admin().alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start group " + group + " at the end of orders.events", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopWorker();
+        outcomes.close();
+        sandbox.close();
+        kafka.close();
+        db.close();
+    }
+
+    /** Reads shipping.events from its end at creation on, keeping every outcome by order id. */
+    private static final class OutcomeTail implements AutoCloseable {
+        private final Map<String, List<EffectOutcome>> byOrder = new ConcurrentHashMap<>();
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        OutcomeTail(Config config) {
+            Properties props = new KafkaConfig(config).consumer("unused", "shipping-test-tail");
+            props.remove("group.id");
+            consumer = new KafkaConsumer<>(props);
+            String topic = Topics.SHIPPING_EVENTS.name();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);  // resolve the end now, before the test publishes anything
+            thread = new Thread(this::run, "shipping-test-tail");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        List<EffectOutcome> of(String orderId) {
+            return byOrder.getOrDefault(orderId, List.of());
+        }
+
+        private void run() {
+            try {
+                while (running) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                        EffectOutcome outcome;
+                        try {
+                            outcome = Topics.SHIPPING_EVENTS.valueSerde().deserializer()
+                                    .deserialize(record.topic(), record.value());
+                        } catch (RuntimeException e) {
+                            return;  // someone else's bad record on the shared topic
+                        }
+                        byOrder.computeIfAbsent(outcome.getOrderId(), id -> new CopyOnWriteArrayList<>()).add(outcome);
+                    });
+                }
+            } finally {
+                consumer.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
