@@ -5,6 +5,7 @@ import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderLine;
 import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.StateChanged;
+import io.orderflow.schema.TransitionUpdate;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,6 +39,12 @@ final class ShowCommand implements Callable<Integer> {
         for (OrderLine line : order.getDetails().getLines()) {
             System.out.printf("  %4d x %-12s at %s%n", line.getQuantity(), line.getSku(), money(line.getUnitPrice()));
         }
+        if (order.getPaymentReference() != null) {
+            System.out.println("  payment " + order.getPaymentReference());
+        }
+        if (order.getPendingTransition() != null) {
+            System.out.println("  in flight: " + order.getPendingTransition().name().toLowerCase());
+        }
         if (order.getTrackingNumber() != null) {
             System.out.println("  tracking " + order.getTrackingNumber());
         }
@@ -58,12 +65,18 @@ final class ShowCommand implements Callable<Integer> {
                     + (c.getFromState() == null ? "" : c.getFromState().name().toLowerCase() + " -> ")
                     + c.getToState().name().toLowerCase();
         }
-        EffectRequested r = (EffectRequested) e.getBody();
-        return "requested " + r.getEffect().name().toLowerCase();
+        if (e.getBody() instanceof EffectRequested r) {
+            return (r.getCompensation() ? "undo/follow-up " : "requested ") + r.getEffect().name().toLowerCase();
+        }
+        TransitionUpdate u = (TransitionUpdate) e.getBody();
+        return u.getStatus().name().toLowerCase() + (u.getTransition() == null ? "" : " " + u.getTransition().name().toLowerCase());
     }
 
     private static String reason(OrderEvent e) {
-        return e.getBody() instanceof StateChanged c && c.getReason() != null ? " (" + c.getReason() + ")" : "";
+        if (e.getBody() instanceof StateChanged c && c.getReason() != null) {
+            return " (" + c.getReason() + ")";
+        }
+        return e.getBody() instanceof TransitionUpdate u ? " (" + u.getReason() + ")" : "";
     }
 
     static String money(io.orderflow.schema.Money m) {

@@ -3,6 +3,8 @@ package io.orderflow.common.consumer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.orderflow.common.app.Backoff;
+import io.orderflow.common.app.Pause;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.db.TransientErrors;
 import io.orderflow.common.kafka.DeadLetters;
@@ -19,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class IdempotentConsumer<V> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdempotentConsumer.class);
     private static final AtomicLong INSTANCES = new AtomicLong();
+    /** How often a backoff sleep looks whether the consumer is closing. */
+    private static final Duration SLEEP_SLICE = Duration.ofMillis(100);
     private static final String MARK_PROCESSED = """
             insert into processed_messages (consumer_group, message_id, topic, kafka_partition, kafka_offset)
             values (:group, :id, :topic, :partition, :offset)
@@ -126,7 +129,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     }
 
     private void run() {
-        Duration backoff = settings.minBackoff();
+        int failures = 0;  // batches failed in a row
         try {
             consumer.subscribe(topics.keySet());
             while (!closing) {
@@ -136,8 +139,9 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
                     if (!records.isEmpty()) {
                         processBatch(records);
                     }
-                    backoff = settings.minBackoff();
+                    failures = 0;
                 } catch (Exception e) {
+                    Duration backoff = settings.backoff().after(++failures);
                     batchRetries.increment();
                     // A transient failure needs no stack trace; anything else does.
                     if (TransientErrors.isTransient(e) || e.getCause() instanceof RetryLater) {
@@ -149,7 +153,6 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
                     }
                     rewind(records);
                     sleep(backoff);
-                    backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -262,7 +265,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
      * failure it sends them all again: a dead-letter topic may hold a record twice, never miss one.
      */
     private void sendDeadLetters(List<ProducerRecord<byte[], byte[]>> deadLetters) {
-        Duration backoff = settings.minBackoff();
+        int failures = 0;
         while (!deadLetters.isEmpty()) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             try {
@@ -279,10 +282,10 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
                     // Offsets stay uncommitted: the failed records come back on restart and are dead-lettered then.
                     throw new BatchFailure("closing before dead letters were acknowledged", e);
                 }
+                Duration backoff = settings.backoff().after(++failures);
                 log.warn("consumer {}: sending {} dead letters failed ({}); retrying in {} ms", settings.groupId(),
                         deadLetters.size(), e.toString(), backoff.toMillis());
                 sleep(backoff);
-                backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BatchFailure("interrupted while sending dead letters", e);
@@ -302,18 +305,8 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     }
 
     private void sleep(Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        while (!closing) {
-            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (remaining <= 0) {
-                return;
-            }
-            try {
-                Thread.sleep(Math.min(remaining, 100));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closing = true;
-            }
+        if (!Pause.sleep(duration, SLEEP_SLICE, () -> closing)) {
+            closing = true;  // interrupted: stop as if closed
         }
     }
 
@@ -328,10 +321,6 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             root = root.getCause();
         }
         return root == e ? e.toString() : e.getMessage() + ": " + root;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void closeQuietly(Runnable close) {
@@ -364,7 +353,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
 
     /** A builder's values, fixed when the consumer starts. */
     private record Settings<V>(List<Topic<String, V>> topics, Function<V, String> messageId, String groupId,
-                               Handler<V> handler, Duration pollTimeout, Duration minBackoff, Duration maxBackoff,
+                               Handler<V> handler, Duration pollTimeout, Backoff backoff,
                                TransactionIsolationLevel isolation, MeterRegistry registry) {}
 
     /** What a service supplies: topics, message id, group, handler; the rest has defaults. */
@@ -425,7 +414,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             Objects.requireNonNull(groupId, "groupId");
             Objects.requireNonNull(handler, "handler");
             IdempotentConsumer<V> consumer = new IdempotentConsumer<>(new Settings<>(topics, messageId, groupId,
-                    handler, pollTimeout, minBackoff, maxBackoff, isolation, registry), config, jdbi);
+                    handler, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry), config, jdbi);
             consumer.thread.start();
             return consumer;
         }

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.TimeGauge;
+import io.orderflow.common.app.Backoff;
+import io.orderflow.common.app.Pause;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.db.Database;
 import io.orderflow.common.kafka.KafkaConfig;
@@ -72,6 +74,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Database database;
     private final KafkaConfig kafka;
     private final Settings settings;
+    private final Backoff backoff;
     private final long lockKey;
     private final Thread thread;
     private volatile boolean closing;
@@ -150,6 +153,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.database = database;
         this.kafka = new KafkaConfig(config);
         this.settings = settings;
+        this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
         this.lockKey = lockKey(database.schema());
         var registry = settings.registry();
         String schema = database.schema();
@@ -205,31 +209,31 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void run() {
-        Duration backoff = settings.minBackoff();
+        int failures = 0;  // steps failed in a row
         try {
             while (!closing) {
                 try {
                     step();
-                    backoff = settings.minBackoff();
+                    failures = 0;
                 } catch (Exception e) {
                     if (closing) {
                         break;
                     }
+                    Duration wait = backoff.after(++failures);
                     // Database and Kafka outages are expected and need no stack trace; anything else does.
                     if (isSessionLost(e) || e instanceof KafkaException) {
                         log.warn("outbox relay for {}: {}; retrying in {} ms", database.schema(), describe(e),
-                                backoff.toMillis());
+                                wait.toMillis());
                     } else {
                         log.warn("outbox relay for {} failed; retrying in {} ms", database.schema(),
-                                backoff.toMillis(), e);
+                                wait.toMillis(), e);
                     }
                     if (isSessionLost(e)) {
                         // Another relay may hold the lock by now: without a session we must not publish.
                         closeProducer();
                         closeConnection();
                     }
-                    sleep(backoff);
-                    backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
+                    sleep(wait);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -378,18 +382,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void sleep(Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        while (!closing) {
-            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (remaining <= 0) {
-                return;
-            }
-            try {
-                Thread.sleep(Math.min(remaining, WAIT_SLICE.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closing = true;
-            }
+        if (!Pause.sleep(duration, WAIT_SLICE, () -> closing)) {
+            closing = true;  // interrupted: stop as if closed
         }
     }
 
@@ -453,10 +447,6 @@ public final class OutboxRelay implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private record Row(long seq, String id, String aggregateType, String aggregateId, String type, byte[] payload,

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orderflow.audit.log.AuditLog;
 import io.orderflow.audit.log.AuditRow;
 import io.orderflow.common.config.Config;
+import io.orderflow.common.testing.MutableClock;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.common.kafka.Topics;

@@ -1,7 +1,7 @@
 package io.orderflow.inventory;
 
-import static io.orderflow.inventory.Requests.newOrderId;
-import static io.orderflow.inventory.Requests.requestId;
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
+import static io.orderflow.common.testing.EffectRequests.requestId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

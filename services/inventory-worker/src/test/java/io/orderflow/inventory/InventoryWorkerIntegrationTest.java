@@ -1,9 +1,10 @@
 package io.orderflow.inventory;
 
-import static io.orderflow.inventory.Requests.newOrderId;
-import static io.orderflow.inventory.Requests.requestId;
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
+import static io.orderflow.common.testing.EffectRequests.requestId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.common.testing.EffectRequests;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.schema.Effect;
@@ -212,7 +213,7 @@ class InventoryWorkerIntegrationTest {
 
         bed.send(event);
         bed.send(event);                  // the same event id: skipped by the consumer
-        bed.send(Requests.again(event));  // the same request under a new event id: answered again, stock untouched
+        bed.send(EffectRequests.again(event));  // the same request, new event id: answered again, stock untouched
         // One partition per order: once a later request of the order is answered, the repeats were handled.
         bed.request(Requests.release(order, requestId(order), order + "-r0"));
 

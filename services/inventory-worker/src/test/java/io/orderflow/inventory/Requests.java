@@ -1,6 +1,6 @@
 package io.orderflow.inventory;
 
-import io.orderflow.schema.Actor;
+import io.orderflow.common.testing.EffectRequests;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.Money;
@@ -9,29 +9,14 @@ import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderLine;
 import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.OrderState;
-import io.orderflow.schema.Role;
 import io.orderflow.schema.Transition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Requests as the engine puts them on orders.events: an OrderEvent whose body is an EffectRequested. */
 final class Requests {
-    private static final AtomicLong SEQ = new AtomicLong();
-
     private Requests() {}
-
-    /** An order id no other test (or earlier run) uses. */
-    static String newOrderId(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    /** A request id as the engine makes them: {@code <orderId>-r<n>}. */
-    static String requestId(String orderId) {
-        return orderId + "-r" + SEQ.incrementAndGet();
-    }
 
     static OrderEvent reserve(String orderId, String requestId, List<Line> lines) {
         return request(orderId, lines, requested(requestId, Transition.CONFIRM, Effect.RESERVE_STOCK, false, null));
@@ -50,11 +35,6 @@ final class Requests {
         return request(orderId, lines, requested(requestId, Transition.UNSHIP, Effect.RESTORE_STOCK, false, null));
     }
 
-    /** The same request under a new event id, as a re-emitting engine would send it. */
-    static OrderEvent again(OrderEvent event) {
-        return OrderEvent.newBuilder(event).setEventId(UUID.randomUUID().toString()).build();
-    }
-
     static EffectRequested requested(String requestId, Transition transition, Effect effect, boolean compensation,
                                      String target) {
         return EffectRequested.newBuilder()
@@ -67,7 +47,7 @@ final class Requests {
                 .build();
     }
 
-    static OrderEvent request(String orderId, List<Line> lines, Object body) {
+    static OrderEvent request(String orderId, List<Line> lines, EffectRequested request) {
         Instant now = Instant.now();
         Money price = new Money(1_250L, "EUR");
         List<OrderLine> orderLines = lines.stream().map(l -> new OrderLine(l.sku(), l.quantity(), price)).toList();
@@ -80,16 +60,6 @@ final class Requests {
                 .setPlacedAt(now)
                 .setUpdatedAt(now)
                 .build();
-        return OrderEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOrderId(orderId)
-                .setVersion(1)
-                .setOccurredAt(now)
-                .setCorrelationId(orderId)
-                .setCausationId("cmd-" + UUID.randomUUID())
-                .setActor(new Actor("engine", Role.SYSTEM))
-                .setBody(body)
-                .setOrder(order)
-                .build();
+        return EffectRequests.event(order, request);
     }
 }

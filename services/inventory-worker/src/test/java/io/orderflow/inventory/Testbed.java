@@ -1,24 +1,21 @@
 package io.orderflow.inventory;
 
+import static io.orderflow.common.testing.EffectRequests.requestIdOf;
+
 import io.orderflow.common.config.Config;
 import io.orderflow.common.db.Database;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.testing.OutcomeTail;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.schema.EffectOutcome;
-import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One test class's inventory: its own schema and consumer group, workers started on them, requests sent to the real
@@ -37,9 +34,9 @@ final class Testbed implements AutoCloseable {
         this.schema = schema;
         this.group = TestKafka.uniqueGroup("inventory-test");
         // orders.events is shared with every other test and earlier runs: this worker starts at its end.
-        startGroupAtEnd(Topics.ORDER_EVENTS.name());
+        kafka.startGroupAtEnd(group, Topics.ORDER_EVENTS.name());
         this.database = schema.open(InventoryWorker.MIGRATIONS);
-        this.outcomes = OutcomeTail.start(kafka.config());
+        this.outcomes = OutcomeTail.start(kafka.config(), Topics.INVENTORY_EVENTS, Duration.ofSeconds(60));
     }
 
     /** The worker's settings: this schema and group, no seed (tests set the stock they need). */
@@ -78,8 +75,7 @@ final class Testbed implements AutoCloseable {
     /** Sends {@code event} and waits for the worker's answer to its request. */
     EffectOutcome request(OrderEvent event) {
         send(event);
-        return outcomes.awaitAnswer(event.getOrderId(),
-                ((EffectRequested) event.getBody()).getRequestId());
+        return outcomes.awaitAnswer(event.getOrderId(), requestIdOf(event));
     }
 
     /** A SKU no other test uses, with {@code onHand} in stock. */
@@ -107,21 +103,6 @@ final class Testbed implements AutoCloseable {
 
     long count(String sql) {
         return database.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
-    }
-
-    /** Commits {@code group}'s offsets at the topic's current end, so the worker ignores what is already there. */
-    private void startGroupAtEnd(String topic) {
-        try {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            kafka.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            kafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
-            kafka.admin().alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start group " + group + " at the end of " + topic, e);
-        }
     }
 
     /** Stops the workers still running (in reverse), then the tail; the schema is dropped by its own extension. */

@@ -1,7 +1,8 @@
 package io.orderflow.inventory;
 
-import static io.orderflow.inventory.Requests.newOrderId;
-import static io.orderflow.inventory.Requests.requestId;
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
+import static io.orderflow.common.testing.EffectRequests.requestId;
+import static io.orderflow.common.testing.EffectRequests.requestIdOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -121,7 +122,7 @@ class WorkerCrashIntegrationTest {
         int duplicates = 0;
         int refused = 0;
         for (OrderEvent event : events) {
-            List<EffectOutcome> answers = bed.outcomes().answers(event.getOrderId(), requestOf(event));
+            List<EffectOutcome> answers = bed.outcomes().answers(event.getOrderId(), requestIdOf(event));
             assertThat(answers.stream().map(EffectOutcome::getOutcomeId).distinct()).hasSize(1);
             duplicates += answers.size() - 1;
             EffectOutcome answer = answers.get(0);
@@ -177,12 +178,8 @@ class WorkerCrashIntegrationTest {
 
     private List<OrderEvent> unanswered(List<OrderEvent> events) {
         return events.stream()
-                .filter(e -> bed.outcomes().answers(e.getOrderId(), requestOf(e)).isEmpty())
+                .filter(e -> bed.outcomes().answers(e.getOrderId(), requestIdOf(e)).isEmpty())
                 .toList();
-    }
-
-    private static String requestOf(OrderEvent event) {
-        return ((EffectRequested) event.getBody()).getRequestId();
     }
 
     private static void sleep(long millis) {

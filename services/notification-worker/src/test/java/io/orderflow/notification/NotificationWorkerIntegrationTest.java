@@ -3,12 +3,12 @@ package io.orderflow.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.orderflow.common.app.Backoff;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.Topic;
 import io.orderflow.common.kafka.Topics;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
-import io.orderflow.notification.queue.Backoff;
 import io.orderflow.notification.queue.MailQueue;
 import io.orderflow.notification.queue.MailStatus;
 import io.orderflow.notification.queue.QueuedMail;

@@ -1,8 +1,8 @@
 package io.orderflow.payment;
 
+import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.payment.gateway.Authorization;
 import io.orderflow.payment.gateway.Charge;
-import io.orderflow.payment.gateway.GatewayException;
 import io.orderflow.payment.gateway.PaymentGateway;
 import io.orderflow.payment.gateway.Refund;
 import io.orderflow.payment.store.Payment.Kind;
@@ -85,31 +85,31 @@ final class PaymentOperations {
             try {
                 Charge charge = gateway.capture(key + "-capture", auth.id(), capture.amountMinor());
                 return Done.captured(auth.id(), charge.id(), charge.amountMinor(), charge.currency());
-            } catch (GatewayException.Rejected e) {
+            } catch (RemoteCallException.Rejected e) {
                 if ("authorization_not_capturable".equals(e.code())) {
                     return settled(capture, gateway.authorization(auth.id()), "capture refused: " + e.getMessage());
                 }
                 throw e;
             }
-        } catch (GatewayException.Unavailable e) {
+        } catch (RemoteCallException.Unavailable e) {
             return new NotNow(e.getMessage(), e.circuitOpen());
-        } catch (GatewayException.Rejected e) {
+        } catch (RemoteCallException.Rejected e) {
             return Done.failed("payment gateway refused the payment: " + e.getMessage(), null);
         }
     }
 
     /** A cancelled capture that got as far as an authorization: release the hold instead of taking the money. */
     private Result release(Payment capture, Authorization auth, String cancelledBy)
-            throws GatewayException.Unavailable {
+            throws RemoteCallException.Unavailable {
         try {
             gateway.voidAuthorization(capture.requestId() + "-void", auth.id());
             return Done.failed("cancelled by " + cancelledBy + "; authorization " + auth.id()
                     + " voided, nothing captured", auth.id());
-        } catch (GatewayException.Rejected e) {
+        } catch (RemoteCallException.Rejected e) {
             // Not voidable: an earlier attempt of this request captured it (its answer was lost), or it is voided.
             try {
                 return settled(capture, gateway.authorization(auth.id()), "cancelled by " + cancelledBy);
-            } catch (GatewayException.Rejected lookup) {
+            } catch (RemoteCallException.Rejected lookup) {
                 return Done.failed("cancelled by " + cancelledBy + "; authorization " + auth.id()
                         + " could not be read: " + lookup.getMessage(), auth.id());
             }
@@ -184,10 +184,10 @@ final class PaymentOperations {
                 refundId = refund.id();
                 undone.add(capture.requestId());
             }
-        } catch (GatewayException.Unavailable e) {
+        } catch (RemoteCallException.Unavailable e) {
             // Refunds already made are not lost: the repeat gets them back under the same keys.
             return new NotNow(e.getMessage(), e.circuitOpen());
-        } catch (GatewayException.Rejected e) {
+        } catch (RemoteCallException.Rejected e) {
             return new Done(Status.FAILED, "payment gateway refused the refund: " + e.getMessage(), null,
                     null, refundId, refunded > 0 ? refunded : null, refunded > 0 ? targets.get(0).currency() : null,
                     undone);

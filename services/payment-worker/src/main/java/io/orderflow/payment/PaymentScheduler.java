@@ -1,5 +1,6 @@
 package io.orderflow.payment;
 
+import io.orderflow.common.app.Backoff;
 import io.orderflow.common.db.TransientErrors;
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.payment.gateway.PaymentGateway;
@@ -31,7 +32,8 @@ final class PaymentScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PaymentScheduler.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
-    private static final Duration MAX_STORE_BACKOFF = Duration.ofSeconds(5);
+    /** Between attempts to store a result the gateway already gave. */
+    private static final Backoff STORE_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final Jdbi jdbi;
     private final EffectWorker worker;
@@ -173,20 +175,19 @@ final class PaymentScheduler implements AutoCloseable {
      */
     private void storeWithRetries(Payment payment, Runnable store) {
         long giveUpAt = System.nanoTime() + settings.claimLease().toNanos();
-        Duration backoff = Duration.ofMillis(200);
+        int failures = 0;
         while (true) {
             try {
                 store.run();
                 return;
             } catch (RuntimeException e) {
+                Duration backoff = STORE_BACKOFF.after(++failures);
                 if (!TransientErrors.isTransient(e) || closing || System.nanoTime() + backoff.toNanos() > giveUpAt) {
                     throw e;
                 }
                 log.warn("storing the result of {} failed ({}); retrying in {} ms", payment.requestId(), e.toString(),
                         backoff.toMillis());
                 pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_STORE_BACKOFF) > 0 ? MAX_STORE_BACKOFF
-                        : backoff.multipliedBy(2);
             }
         }
     }

@@ -6,7 +6,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.orderflow.common.config.Config;
-import io.orderflow.payment.gateway.GatewayException;
+import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.payment.gateway.GatewayHttpClient;
 import io.orderflow.payment.gateway.PaymentGateway;
 import java.net.URI;
@@ -65,7 +65,7 @@ public record PaymentSettings(URI gatewayUrl, Duration connectTimeout, Duration 
                 .maxAttempts(retryAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(retryBackoff, 2.0))
                 // Only "could not get an answer": a refusal is an answer, and an open circuit must not be hammered.
-                .retryOnException(e -> e instanceof GatewayException.Unavailable)
+                .retryOnException(e -> e instanceof RemoteCallException.Unavailable)
                 .failAfterMaxAttempts(false)
                 .build());
         CircuitBreaker breaker = CircuitBreaker.of("payment-gateway", CircuitBreakerConfig.custom()
@@ -76,7 +76,7 @@ public record PaymentSettings(URI gatewayUrl, Duration connectTimeout, Duration 
                 // Requests held while the circuit is open wait for HALF_OPEN before they call again.
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 // Refusals (4xx, declines) prove the gateway is up: they count as successes.
-                .recordException(e -> e instanceof GatewayException.Unavailable)
+                .recordException(e -> e instanceof RemoteCallException.Unavailable)
                 .build());
         return new PaymentGateway(http, retry, breaker);
     }

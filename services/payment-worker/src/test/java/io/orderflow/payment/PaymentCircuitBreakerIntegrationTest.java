@@ -1,7 +1,8 @@
 package io.orderflow.payment;
 
-import static io.orderflow.payment.Requests.newOrderId;
-import static io.orderflow.payment.Requests.requestId;
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
+import static io.orderflow.common.testing.EffectRequests.requestId;
+import static io.orderflow.common.testing.EffectRequests.requestIdOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,7 +65,7 @@ class PaymentCircuitBreakerIntegrationTest {
     void gatewayDownHoldsTheCaptureOnceThenChargesItOnceWhenItRecovers() throws Exception {
         String orderId = newOrderId("down");
         OrderEvent capture = Requests.capture(Requests.order(orderId, "pm_card_ok"), requestId(orderId));
-        String requestId = Testbed.requestId(capture);
+        String requestId = requestIdOf(capture);
         bed.gateway().fault("{\"method\": \"POST\", \"pathPrefix\": \"/v1/\", \"kind\": \"status\", \"status\": 503}");
 
         bed.send(capture);
@@ -98,23 +99,23 @@ class PaymentCircuitBreakerIntegrationTest {
         OrderEvent capture = Requests.capture(order, requestId(orderId));
         bed.gateway().fault("{\"method\": \"POST\", \"pathPrefix\": \"/v1/\", \"kind\": \"drop\"}");
         bed.send(capture);
-        bed.outcomes().awaitStatus(orderId, Testbed.requestId(capture), OutcomeStatus.HELD);
+        bed.outcomes().awaitStatus(orderId, requestIdOf(capture), OutcomeStatus.HELD);
 
         // The engine's deadline passed: it rolls the payment back and asks for the capture to be undone.
-        OrderEvent undo = Requests.voidPayment(order, requestId(orderId), Testbed.requestId(capture));
+        OrderEvent undo = Requests.voidPayment(order, requestId(orderId), requestIdOf(capture));
         bed.send(undo);
         // It waits behind the capture, so it is held too.
-        EffectOutcome undoHeld = bed.outcomes().awaitStatus(orderId, Testbed.requestId(undo), OutcomeStatus.HELD);
+        EffectOutcome undoHeld = bed.outcomes().awaitStatus(orderId, requestIdOf(undo), OutcomeStatus.HELD);
         assertThat(undoHeld.getReason()).isEqualTo("payment gateway unavailable (circuit open); will retry after "
-                + Testbed.requestId(capture));
+                + requestIdOf(capture));
         // The capture had reached out (its calls were dropped): what it may have started is settled when the
         // gateway is back, without capturing.
         bed.gateway().clearFaults();
-        EffectOutcome cancelled = bed.outcomes().awaitFinal(orderId, Testbed.requestId(capture));
-        EffectOutcome voided = bed.outcomes().awaitFinal(orderId, Testbed.requestId(undo));
+        EffectOutcome cancelled = bed.outcomes().awaitFinal(orderId, requestIdOf(capture));
+        EffectOutcome voided = bed.outcomes().awaitFinal(orderId, requestIdOf(undo));
 
         assertThat(cancelled.getStatus()).isEqualTo(OutcomeStatus.FAILED);
-        assertThat(cancelled.getReason()).startsWith("cancelled by " + Testbed.requestId(undo));
+        assertThat(cancelled.getReason()).startsWith("cancelled by " + requestIdOf(undo));
         assertThat(voided.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         Books books = bed.gateway().books(orderId);
         assertThat(books.count("capture")).isZero();
@@ -127,7 +128,7 @@ class PaymentCircuitBreakerIntegrationTest {
         String first = newOrderId("opens");
         OrderEvent opener = Requests.capture(Requests.order(first, "pm_card_ok"), requestId(first));
         bed.send(opener);
-        bed.outcomes().awaitStatus(first, Testbed.requestId(opener), OutcomeStatus.HELD);
+        bed.outcomes().awaitStatus(first, requestIdOf(opener), OutcomeStatus.HELD);
         assertThat(worker.gateway().isCircuitOpen()).isTrue();
 
         // The breaker is open: this capture is held without a single call ...
@@ -135,12 +136,12 @@ class PaymentCircuitBreakerIntegrationTest {
         OrderSnapshot order = Requests.order(orderId, "pm_card_ok");
         OrderEvent capture = Requests.capture(order, requestId(orderId));
         bed.send(capture);
-        bed.outcomes().awaitStatus(orderId, Testbed.requestId(capture), OutcomeStatus.HELD);
-        assertThat(bed.payment(Testbed.requestId(capture)).attempts()).isZero();
+        bed.outcomes().awaitStatus(orderId, requestIdOf(capture), OutcomeStatus.HELD);
+        assertThat(bed.payment(requestIdOf(capture)).attempts()).isZero();
 
         // ... so when it is undone, it is simply cancelled, with the gateway still down.
-        EffectOutcome voided = bed.request(Requests.voidPayment(order, requestId(orderId), Testbed.requestId(capture)));
-        EffectOutcome cancelled = bed.outcomes().awaitFinal(orderId, Testbed.requestId(capture));
+        EffectOutcome voided = bed.request(Requests.voidPayment(order, requestId(orderId), requestIdOf(capture)));
+        EffectOutcome cancelled = bed.outcomes().awaitFinal(orderId, requestIdOf(capture));
 
         assertThat(cancelled.getStatus()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(cancelled.getReason()).contains("before it reached the payment gateway");
@@ -149,7 +150,7 @@ class PaymentCircuitBreakerIntegrationTest {
         assertThat(bed.gateway().books(orderId).entries()).isEmpty();
 
         bed.gateway().clearFaults();
-        assertThat(bed.outcomes().awaitFinal(first, Testbed.requestId(opener)).getStatus())
+        assertThat(bed.outcomes().awaitFinal(first, requestIdOf(opener)).getStatus())
                 .isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(bed.gateway().books(first).count("capture")).isEqualTo(1);
     }

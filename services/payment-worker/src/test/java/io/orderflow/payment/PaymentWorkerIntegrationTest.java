@@ -1,11 +1,13 @@
 package io.orderflow.payment;
 
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
+import static io.orderflow.common.testing.EffectRequests.requestId;
+import static io.orderflow.common.testing.EffectRequests.requestIdOf;
 import static io.orderflow.payment.Requests.line;
-import static io.orderflow.payment.Requests.newOrderId;
-import static io.orderflow.payment.Requests.requestId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.orderflow.common.testing.EffectRequests;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.payment.GatewayLedger.Books;
@@ -72,7 +74,7 @@ class PaymentWorkerIntegrationTest {
                 .satisfies(c -> assertThat(c.amountMinor()).isEqualTo(2999))
                 .satisfies(c -> assertThat(c.currency()).isEqualTo("EUR"))
                 .satisfies(c -> assertThat(c.objectId()).isEqualTo(outcome.getReference()));
-        Payment row = bed.payment(Testbed.requestId(capture));
+        Payment row = bed.payment(requestIdOf(capture));
         assertThat(row.status()).isEqualTo(Payment.Status.SUCCEEDED);
         assertThat(row.chargeId()).isEqualTo(outcome.getReference());
         assertThat(row.amountMinor()).isEqualTo(2999);
@@ -196,7 +198,7 @@ class PaymentWorkerIntegrationTest {
             await("the gateway charged").atMost(Duration.ofSeconds(20))
                     .until(() -> bed.gateway().books(orderId).count("capture") == 1);
             Thread.sleep(500);
-            assertThat(bed.payment(Testbed.requestId(capture)).status()).isEqualTo(Payment.Status.PENDING);
+            assertThat(bed.payment(requestIdOf(capture)).status()).isEqualTo(Payment.Status.PENDING);
         } finally {
             try (Connection c = schema.connect(); Statement s = c.createStatement()) {
                 s.execute("drop trigger refuse_capture on payments");
@@ -204,14 +206,14 @@ class PaymentWorkerIntegrationTest {
             }
         }
 
-        EffectOutcome outcome = bed.outcomes().awaitFinal(orderId, Testbed.requestId(capture));
+        EffectOutcome outcome = bed.outcomes().awaitFinal(orderId, requestIdOf(capture));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         Books books = bed.gateway().books(orderId);
         assertThat(books.count("authorization")).isEqualTo(1);
         assertThat(books.of("capture")).singleElement()
                 .satisfies(c -> assertThat(c.objectId()).isEqualTo(outcome.getReference()));
-        assertThat(bed.payment(Testbed.requestId(capture)).attempts()).isGreaterThanOrEqualTo(2);
+        assertThat(bed.payment(requestIdOf(capture)).attempts()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -220,14 +222,14 @@ class PaymentWorkerIntegrationTest {
         OrderEvent capture = Requests.capture(Requests.order(orderId, "pm_card_ok"), requestId(orderId));
         bed.send(capture);
         bed.send(capture);                  // the same event twice: deduplicated by event id
-        bed.send(Requests.again(capture));  // the same request in a new event while it is pending: answered once
-        EffectOutcome first = bed.outcomes().awaitFinal(orderId, Testbed.requestId(capture));
+        bed.send(EffectRequests.again(capture));  // the same request in a new event while it is pending: answered once
+        EffectOutcome first = bed.outcomes().awaitFinal(orderId, requestIdOf(capture));
 
-        bed.send(Requests.again(capture));  // and once more after it is done: the stored answer is repeated
+        bed.send(EffectRequests.again(capture));  // and once more after it is done: the stored answer is repeated
         await("the repeated request is answered again").atMost(Duration.ofSeconds(20))
-                .until(() -> bed.outcomes().answers(orderId, Testbed.requestId(capture)).size() >= 2);
+                .until(() -> bed.outcomes().answers(orderId, requestIdOf(capture)).size() >= 2);
 
-        assertThat(bed.outcomes().answers(orderId, Testbed.requestId(capture)))
+        assertThat(bed.outcomes().answers(orderId, requestIdOf(capture)))
                 .allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED))
                 .allSatisfy(o -> assertThat(o.getOutcomeId()).isEqualTo(first.getOutcomeId()))
                 .allSatisfy(o -> assertThat(o.getReference()).isEqualTo(first.getReference()));
@@ -260,9 +262,9 @@ class PaymentWorkerIntegrationTest {
         OrderEvent capture = Requests.capture(order, requestId(orderId));
         bed.request(capture);
 
-        EffectOutcome undone = bed.request(Requests.voidPayment(order, requestId(orderId), Testbed.requestId(capture)));
+        EffectOutcome undone = bed.request(Requests.voidPayment(order, requestId(orderId), requestIdOf(capture)));
         // The engine may compensate the same late capture again: nothing is left to give back.
-        EffectOutcome again = bed.request(Requests.voidPayment(order, requestId(orderId), Testbed.requestId(capture)));
+        EffectOutcome again = bed.request(Requests.voidPayment(order, requestId(orderId), requestIdOf(capture)));
 
         assertThat(undone.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(again.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
@@ -270,7 +272,7 @@ class PaymentWorkerIntegrationTest {
         Books books = bed.gateway().books(orderId);
         assertThat(books.count("refund")).isEqualTo(1);
         assertThat(books.sum("refund")).isEqualTo(books.sum("capture")).isEqualTo(2999);
-        assertThat(bed.payment(Testbed.requestId(capture)).undoneBy()).isEqualTo(undone.getRequestId());
+        assertThat(bed.payment(requestIdOf(capture)).undoneBy()).isEqualTo(undone.getRequestId());
     }
 
     @Test
@@ -280,7 +282,7 @@ class PaymentWorkerIntegrationTest {
         OrderEvent capture = Requests.capture(order, requestId(orderId));
         bed.request(capture);
 
-        EffectOutcome voided = bed.request(Requests.voidPayment(order, requestId(orderId), Testbed.requestId(capture)));
+        EffectOutcome voided = bed.request(Requests.voidPayment(order, requestId(orderId), requestIdOf(capture)));
 
         assertThat(voided.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(voided.getReason()).startsWith("nothing to undo");

@@ -1,7 +1,8 @@
 package io.orderflow.payment;
 
-import static io.orderflow.payment.Requests.newOrderId;
-import static io.orderflow.payment.Requests.requestId;
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
+import static io.orderflow.common.testing.EffectRequests.requestId;
+import static io.orderflow.common.testing.EffectRequests.requestIdOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +64,7 @@ class PaymentWorkerRestartIntegrationTest {
 
         await("every payment answered").atMost(Duration.ofSeconds(60)).until(() -> answered(captures) == ORDERS);
         for (OrderEvent capture : captures) {
-            EffectOutcome outcome = bed.outcomes().awaitFinal(capture.getOrderId(), Testbed.requestId(capture));
+            EffectOutcome outcome = bed.outcomes().awaitFinal(capture.getOrderId(), requestIdOf(capture));
             assertThat(outcome.getStatus()).as(capture.getOrderId()).isEqualTo(OutcomeStatus.SUCCEEDED);
             Books books = bed.gateway().books(capture.getOrderId());
             assertThat(books.of("capture")).as("captures of " + capture.getOrderId()).singleElement()
@@ -75,7 +76,7 @@ class PaymentWorkerRestartIntegrationTest {
 
     private static int answered(List<OrderEvent> captures) {
         return (int) captures.stream()
-                .filter(c -> bed.outcomes().answers(c.getOrderId(), Testbed.requestId(c)).stream()
+                .filter(c -> bed.outcomes().answers(c.getOrderId(), requestIdOf(c)).stream()
                         .anyMatch(o -> o.getStatus() == OutcomeStatus.SUCCEEDED || o.getStatus() == OutcomeStatus.FAILED))
                 .count();
     }

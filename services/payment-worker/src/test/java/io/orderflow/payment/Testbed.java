@@ -1,8 +1,11 @@
 package io.orderflow.payment;
 
+import static io.orderflow.common.testing.EffectRequests.requestIdOf;
+
 import io.orderflow.common.config.Config;
 import io.orderflow.common.db.Database;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.testing.OutcomeTail;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.payment.store.Payment;
@@ -11,16 +14,10 @@ import io.orderflow.sandbox.Sandbox;
 import io.orderflow.sandbox.SandboxConfig;
 import io.orderflow.sandbox.SandboxMain;
 import io.orderflow.schema.EffectOutcome;
-import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One test class's payment world: a sandbox gateway on ephemeral ports, its own schema and consumer group, workers
@@ -44,9 +41,9 @@ final class Testbed implements AutoCloseable {
         this.gateway = new GatewayLedger(sandbox.gatewayUri());
         this.group = TestKafka.uniqueGroup("payment-test");
         // orders.events is shared with every other test and earlier runs: this worker starts at its end.
-        startGroupAtEnd(Topics.ORDER_EVENTS.name());
+        kafka.startGroupAtEnd(group, Topics.ORDER_EVENTS.name());
         this.database = schema.open("classpath:db/payment");
-        this.outcomes = OutcomeTail.start(kafka.config());
+        this.outcomes = OutcomeTail.start(kafka.config(), Topics.PAYMENT_EVENTS, Duration.ofSeconds(45));
     }
 
     /**
@@ -102,11 +99,7 @@ final class Testbed implements AutoCloseable {
     /** Sends {@code event} and waits for the final answer to its request. */
     EffectOutcome request(OrderEvent event) {
         send(event);
-        return outcomes.awaitFinal(event.getOrderId(), requestId(event));
-    }
-
-    static String requestId(OrderEvent event) {
-        return ((EffectRequested) event.getBody()).getRequestId();
+        return outcomes.awaitFinal(event.getOrderId(), requestIdOf(event));
     }
 
     Payment payment(String requestId) {
@@ -115,21 +108,6 @@ final class Testbed implements AutoCloseable {
 
     List<Payment> payments(String orderId) {
         return database.jdbi().onDemand(PaymentDao.class).forOrder(orderId);
-    }
-
-    /** Commits {@code group}'s offsets at the topic's current end, so the worker ignores what is already there. */
-    private void startGroupAtEnd(String topic) {
-        try {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            kafka.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            kafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
-            kafka.admin().alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start group " + group + " at the end of " + topic, e);
-        }
     }
 
     /** Stops the workers still running, the tail and the sandbox; the schema is dropped by its own extension. */

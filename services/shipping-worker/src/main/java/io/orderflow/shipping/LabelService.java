@@ -1,6 +1,8 @@
 package io.orderflow.shipping;
 
+import io.orderflow.common.app.Backoff;
 import io.orderflow.common.db.TransientErrors;
+import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.common.worker.Outcomes;
 import io.orderflow.domain.BusinessHours;
 import io.orderflow.schema.Effect;
@@ -10,7 +12,6 @@ import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.codec.AvroCodec;
 import io.orderflow.shipping.carrier.CarrierClient;
-import io.orderflow.shipping.carrier.CarrierException;
 import io.orderflow.shipping.carrier.Label;
 import io.orderflow.shipping.carrier.LabelOrder;
 import java.sql.Connection;
@@ -153,9 +154,9 @@ public final class LabelService {
                     .setReference(label.labelId())
                     .setTrackingNumber(label.trackingNumber())
                     .build());
-        } catch (CarrierException.Rejected e) {
+        } catch (RemoteCallException.Rejected e) {
             return fail(dao, request, "the carrier refused the label: " + e.getMessage() + " (" + e.code() + ")");
-        } catch (CarrierException.Unavailable e) {
+        } catch (RemoteCallException.Unavailable e) {
             return waitForCarrier(dao, request, e);
         }
     }
@@ -203,7 +204,7 @@ public final class LabelService {
                 dao.setShipmentStatus(label.requestId(), Shipment.Status.VOIDED);
                 voided.add(label.labelId());
                 log.info("label {} of order {} voided ({})", label.labelId(), request.orderId(), request.id());
-            } catch (CarrierException.Rejected e) {
+            } catch (RemoteCallException.Rejected e) {
                 switch (e.code()) {
                     case "label_already_voided" -> {
                         dao.setShipmentStatus(label.requestId(), Shipment.Status.VOIDED);
@@ -216,7 +217,7 @@ public final class LabelService {
                     default -> refused.add("the carrier refused to void label " + label.labelId() + ": "
                             + e.getMessage() + " (" + e.code() + ")");
                 }
-            } catch (CarrierException.Unavailable e) {
+            } catch (RemoteCallException.Unavailable e) {
                 // Labels voided so far stay voided (committed with the wait); the next attempt does the rest.
                 return waitForCarrier(dao, request, e);
             }
@@ -254,12 +255,10 @@ public final class LabelService {
         };
     }
 
-    private Optional<EffectOutcome> waitForCarrier(ShippingDao dao, Request request, CarrierException.Unavailable e) {
+    private Optional<EffectOutcome> waitForCarrier(ShippingDao dao, Request request,
+                                                   RemoteCallException.Unavailable e) {
         int attempts = request.row().attempts() + 1;
-        Duration delay = settings.retryInterval().multipliedBy(1L << Math.min(attempts - 1, 20));
-        if (delay.compareTo(settings.maxRetryInterval()) > 0) {
-            delay = settings.maxRetryInterval();
-        }
+        Duration delay = new Backoff(settings.retryInterval(), settings.maxRetryInterval()).after(attempts);
         String reason = e.circuitOpen()
                 ? "carrier unavailable: its circuit is open after repeated failures; retrying when it recovers"
                 : "carrier unavailable: " + e.getMessage() + "; retrying";

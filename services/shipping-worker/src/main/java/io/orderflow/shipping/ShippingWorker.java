@@ -1,11 +1,13 @@
 package io.orderflow.shipping;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.orderflow.common.app.Backoff;
+import io.orderflow.common.app.Pause;
 import io.orderflow.common.config.Config;
+import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.schema.Effect;
 import io.orderflow.shipping.carrier.CarrierClient;
-import io.orderflow.shipping.carrier.CarrierException;
 import io.orderflow.shipping.tracking.TrackingUpdates;
 import io.orderflow.shipping.tracking.TrackingWebhookServer;
 import java.sql.SQLException;
@@ -15,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ public final class ShippingWorker implements AutoCloseable {
     /** Subscriptions are idempotent at the carrier; renewing them now and then survives a carrier that forgot us. */
     private static final Duration SUBSCRIPTION_RENEWAL = Duration.ofMinutes(5);
     private static final Duration MAX_SUBSCRIBE_BACKOFF = Duration.ofMinutes(1);
+    /** How often the scheduler's sleep looks whether the worker is closing. */
+    private static final Duration SLEEP_SLICE = Duration.ofMillis(100);
 
     private final ShippingSettings settings;
     private final EffectWorker frame;
@@ -129,7 +132,8 @@ public final class ShippingWorker implements AutoCloseable {
 
     private void runScheduler() {
         long subscribeAt = System.nanoTime();
-        Duration subscribeBackoff = settings.schedulerInterval();
+        Backoff subscribeBackoff = new Backoff(settings.schedulerInterval(), MAX_SUBSCRIBE_BACKOFF);
+        int subscribeFailures = 0;  // in a row
         while (!closing) {
             if (System.nanoTime() - subscribeAt >= 0) {
                 try {
@@ -138,13 +142,13 @@ public final class ShippingWorker implements AutoCloseable {
                         log.info("subscribed {} to the carrier's tracking webhooks", webhookUrl);
                     }
                     subscribed = true;
-                    subscribeBackoff = settings.schedulerInterval();
+                    subscribeFailures = 0;
                     subscribeAt = System.nanoTime() + SUBSCRIPTION_RENEWAL.toNanos();
-                } catch (CarrierException e) {
+                } catch (RemoteCallException e) {
+                    Duration wait = subscribeBackoff.after(++subscribeFailures);
                     log.warn("cannot subscribe {} to the carrier's tracking webhooks ({}); trying again in {} ms",
-                            webhookUrl, e.getMessage(), subscribeBackoff.toMillis());
-                    subscribeAt = System.nanoTime() + subscribeBackoff.toNanos();
-                    subscribeBackoff = min(subscribeBackoff.multipliedBy(2), MAX_SUBSCRIBE_BACKOFF);
+                            webhookUrl, e.getMessage(), wait.toMillis());
+                    subscribeAt = System.nanoTime() + wait.toNanos();
                 }
             }
             try {
@@ -155,31 +159,11 @@ public final class ShippingWorker implements AutoCloseable {
                 log.warn("shipping scheduler: {}; trying again in {} ms", e.toString(),
                         settings.schedulerInterval().toMillis());
             }
-            sleep(settings.schedulerInterval());
-        }
-    }
-
-    private void sleep(Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        while (!closing) {
-            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (remaining <= 0) {
-                return;
-            }
-            try {
-                Thread.sleep(Math.min(remaining, 100));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            Pause.sleep(settings.schedulerInterval(), SLEEP_SLICE, () -> closing);
         }
     }
 
     private static String reachableHost(String bindHost) {
         return "0.0.0.0".equals(bindHost) || "::".equals(bindHost) ? "127.0.0.1" : bindHost;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -1,10 +1,11 @@
 package io.orderflow.shipping;
 
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
 import static io.orderflow.shipping.Requests.createLabel;
-import static io.orderflow.shipping.Requests.newOrderId;
 import static io.orderflow.shipping.Requests.voidLabel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderflow.common.testing.MutableClock;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OutcomeStatus;

@@ -1,13 +1,15 @@
 package io.orderflow.shipping;
 
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
 import static io.orderflow.shipping.Requests.createLabel;
-import static io.orderflow.shipping.Requests.newOrderId;
 import static io.orderflow.shipping.Requests.voidLabel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.orderflow.common.testing.EffectRequests;
+import io.orderflow.common.testing.MutableClock;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OrderEvent;
@@ -72,7 +74,7 @@ class LabelIntegrationTest {
         OrderEvent request = createLabel(orderId, orderId + "-r4");
         fixture.send(request);
         fixture.send(request);                   // the same event again: skipped by its event id
-        fixture.send(Requests.again(request));   // the same request in a new event: answered as before
+        fixture.send(EffectRequests.again(request));   // the same request in a new event: answered as before
 
         await().atMost(ShippingFixture.WAIT).until(() -> succeeded(orderId).size() == 2);
 

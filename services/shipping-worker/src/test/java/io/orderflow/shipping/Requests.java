@@ -1,6 +1,6 @@
 package io.orderflow.shipping;
 
-import io.orderflow.schema.Actor;
+import io.orderflow.common.testing.EffectRequests;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.Money;
@@ -9,23 +9,16 @@ import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderLine;
 import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.OrderState;
-import io.orderflow.schema.Role;
 import io.orderflow.schema.Transition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 
 /** Engine requests as they appear on orders.events, for a paid order with two lines. */
 final class Requests {
     static final String ADDRESS = "Ada Lovelace, 1 Analytical St, N1 9GU London, GB";
 
     private Requests() {}
-
-    /** A unique order id, so tests never see each other's outcomes or labels. */
-    static String newOrderId(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     static OrderEvent createLabel(String orderId, String requestId) {
         return createLabel(orderId, requestId, ADDRESS);
@@ -54,11 +47,6 @@ final class Requests {
                 .build());
     }
 
-    /** The same request carried by a new event, as when the engine asks again. */
-    static OrderEvent again(OrderEvent event) {
-        return OrderEvent.newBuilder(event).setEventId(UUID.randomUUID().toString()).build();
-    }
-
     private static OrderEvent event(String orderId, String address, EffectRequested request) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Money price = new Money(1250L, "EUR");
@@ -78,16 +66,6 @@ final class Requests {
                 .setUpdatedAt(now)
                 .setPaymentReference("ch_test")
                 .build();
-        return OrderEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOrderId(orderId)
-                .setVersion(3)
-                .setOccurredAt(now)
-                .setCorrelationId("corr-" + orderId)
-                .setCausationId("cmd-" + request.getRequestId())
-                .setActor(new Actor("system", Role.SYSTEM))
-                .setBody(request)
-                .setOrder(order)
-                .build();
+        return EffectRequests.event(order, request);
     }
 }

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderflow.common.config.Config;
-import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.testing.OutcomeTail;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.schema.EffectOutcome;
@@ -28,18 +28,9 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One test class's world: its own PostgreSQL schema and consumer group, the real Kafka topics (orders.events in,
@@ -84,8 +75,10 @@ final class ShippingFixture implements AutoCloseable {
             config = config.with(setting.getKey(), setting.getValue());
         }
         this.config = config;
-        this.outcomes = new OutcomeTail(config);
-        startGroupAtEnd();
+        this.outcomes = OutcomeTail.start(config, Topics.SHIPPING_EVENTS, WAIT);
+        // orders.events is the shared, real topic: the test group starts at its current end rather than replaying
+        // every request other runs left there.
+        kafka.startGroupAtEnd(group, Topics.ORDER_EVENTS.name());
     }
 
     static ShippingFixture start(Map<String, String> settings, Clock clock) {
@@ -118,13 +111,12 @@ final class ShippingFixture implements AutoCloseable {
 
     /** Every outcome published for the order so far, repeats included, in topic order. */
     List<EffectOutcome> outcomes(String orderId) {
-        return List.copyOf(outcomes.of(orderId));
+        return outcomes.of(orderId);
     }
 
     /** Waits for an outcome of the order that matches, and returns the first. */
     EffectOutcome awaitOutcome(String orderId, Predicate<EffectOutcome> matching) {
-        return await().atMost(WAIT).until(() -> outcomes(orderId).stream().filter(matching).findFirst().orElse(null),
-                o -> o != null);
+        return outcomes.awaitFirst(orderId, matching);
     }
 
     /** The carrier's own record of the order's labels ({@code GET /v1/labels?orderId=}). */
@@ -215,25 +207,6 @@ final class ShippingFixture implements AutoCloseable {
         }
     }
 
-    /**
-     * orders.events is the shared, real topic: the test group starts at its current end rather than replaying every
-     * request other runs left there.
-     */
-    private void startGroupAtEnd() {
-        try {
-            String topic = Topics.ORDER_EVENTS.name();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            kafka.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            kafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
-            kafka.admin().alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start group " + group + " at the end of orders.events", e);
-        }
-    }
-
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -251,59 +224,4 @@ final class ShippingFixture implements AutoCloseable {
         db.close();
     }
 
-    /** Reads shipping.events from its end at creation on, keeping every outcome by order id. */
-    private static final class OutcomeTail implements AutoCloseable {
-        private final Map<String, List<EffectOutcome>> byOrder = new ConcurrentHashMap<>();
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        OutcomeTail(Config config) {
-            Properties props = new KafkaConfig(config).consumer("unused", "shipping-test-tail");
-            props.remove("group.id");
-            consumer = new KafkaConsumer<>(props);
-            String topic = Topics.SHIPPING_EVENTS.name();
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);  // resolve the end now, before the test publishes anything
-            thread = new Thread(this::run, "shipping-test-tail");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        List<EffectOutcome> of(String orderId) {
-            return byOrder.getOrDefault(orderId, List.of());
-        }
-
-        private void run() {
-            try {
-                while (running) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(record -> {
-                        EffectOutcome outcome;
-                        try {
-                            outcome = Topics.SHIPPING_EVENTS.valueSerde().deserializer()
-                                    .deserialize(record.topic(), record.value());
-                        } catch (RuntimeException e) {
-                            return;  // someone else's bad record on the shared topic
-                        }
-                        byOrder.computeIfAbsent(outcome.getOrderId(), id -> new CopyOnWriteArrayList<>()).add(outcome);
-                    });
-                }
-            } finally {
-                consumer.close();
-            }
-        }
-
-        @Override
-        public void close() {
-            running = false;
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }

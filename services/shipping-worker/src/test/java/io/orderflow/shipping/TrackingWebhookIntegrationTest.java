@@ -1,11 +1,12 @@
 package io.orderflow.shipping;
 
+import static io.orderflow.common.testing.EffectRequests.newOrderId;
 import static io.orderflow.shipping.Requests.createLabel;
-import static io.orderflow.shipping.Requests.newOrderId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderflow.common.testing.MutableClock;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OutcomeStatus;

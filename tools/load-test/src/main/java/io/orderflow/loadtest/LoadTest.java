@@ -143,7 +143,8 @@ public final class LoadTest implements Callable<Integer> {
             }
             producer.flush();
             report(tracks, placeToEventMicros, stepMicros, start, done);
-            return done == orders ? 0 : 1;
+            boolean consistent = checkInvariants(run, tracks);
+            return done == orders && consistent ? 0 : 1;
         }
     }
 
@@ -161,6 +162,44 @@ public final class LoadTest implements Callable<Integer> {
                 (t.state == null ? "no event" : t.state.name().toLowerCase()) + (t.problem == null ? "" : " / " + t.problem),
                 1, Integer::sum));
         problems.forEach((what, n) -> System.out.printf("    not done: %d x %s%n", n, what));
+    }
+
+    /** DESIGN.md invariants 1 and 2 after the run, read from the workers' own tables. */
+    private boolean checkInvariants(String run, Map<String, Track> tracks) {
+        long delivered = tracks.values().stream().filter(t -> t.state == OrderState.DELIVERED).count();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(config.dbUrl(), config.dbUser(),
+                config.dbPassword())) {
+            long discrepancies = count(db, "select count(*) from inventory.stock_discrepancies");
+            long negative = count(db, "select count(*) from inventory.stock where reserved < 0 or on_hand - reserved < 0");
+            long wrongCaptures = count(db, """
+                    select count(*) from (select order_id from payment.payments
+                                          where kind = 'CAPTURE' and status = 'SUCCEEDED' and undone_by is null
+                                            and order_id like ? group by order_id having count(*) <> 1) x""",
+                    run + "-%");
+            long captured = count(db, """
+                    select count(distinct order_id) from payment.payments
+                    where kind = 'CAPTURE' and status = 'SUCCEEDED' and undone_by is null and order_id like ?""",
+                    run + "-%");
+            System.out.printf("==> checks: %d SKUs whose reserved differs from their active reservations, %d with"
+                    + " negative stock, %d orders with other than one live capture, %d captured for %d delivered%n",
+                    discrepancies, negative, wrongCaptures, captured, delivered);
+            return discrepancies == 0 && negative == 0 && wrongCaptures == 0 && captured >= delivered;
+        } catch (java.sql.SQLException e) {
+            System.out.println("==> checks skipped: cannot read the workers' tables (" + e.getMessage() + ")");
+            return false;
+        }
+    }
+
+    private static long count(java.sql.Connection db, String sql, String... args) throws java.sql.SQLException {
+        try (var statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                statement.setString(i + 1, args[i]);
+            }
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static String percentiles(List<Long> micros) {

@@ -1,5 +1,6 @@
 package io.orderflow.notification.queue;
 
+import io.orderflow.common.app.Backoff;
 import io.orderflow.notification.render.Mail;
 import java.sql.ResultSet;
 import java.sql.SQLException;

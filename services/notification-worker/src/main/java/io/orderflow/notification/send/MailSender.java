@@ -2,8 +2,9 @@ package io.orderflow.notification.send;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.common.app.Backoff;
+import io.orderflow.common.app.Pause;
 import io.orderflow.notification.NotificationSettings;
-import io.orderflow.notification.queue.Backoff;
 import io.orderflow.notification.queue.MailQueue;
 import io.orderflow.notification.queue.MailStatus;
 import io.orderflow.notification.queue.QueuedMail;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +27,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MailSender.class);
+    /** How often a pause looks whether the sender is closing. */
+    private static final Duration PAUSE_SLICE = Duration.ofMillis(50);
 
     private final MailQueue queue;
     private final SmtpMailer mailer;
     private final NotificationSettings settings;
     private final Backoff backoff;
+    private final Backoff errorBackoff;
     private final List<Thread> threads = new ArrayList<>();
     private final Counter sent;
     private final Counter retried;
@@ -43,6 +46,7 @@ public final class MailSender implements AutoCloseable {
         this.mailer = mailer;
         this.settings = settings;
         this.backoff = new Backoff(settings.firstRetry(), settings.maxRetry());
+        this.errorBackoff = new Backoff(settings.pollInterval(), Duration.ofSeconds(30));
         this.sent = counter(registry, "sent");
         this.retried = counter(registry, "retry");
         this.dead = counter(registry, "dead");
@@ -82,19 +86,19 @@ public final class MailSender implements AutoCloseable {
     }
 
     private void run() {
-        Duration errorPause = settings.pollInterval();
+        int failures = 0;  // batches failed in a row
         while (!closing) {
             try {
                 int claimed = sendDueBatch();
-                errorPause = settings.pollInterval();
+                failures = 0;
                 if (claimed < settings.batchSize()) {
                     pause(settings.pollInterval());
                 }
             } catch (RuntimeException e) {
                 // The database failed (an SMTP failure is recorded on the mail). Claimed mail waits for its lease.
+                Duration errorPause = errorBackoff.after(++failures);
                 log.warn("mail sender: {}; looking again in {} ms", e.toString(), errorPause.toMillis());
                 pause(errorPause);
-                errorPause = min(errorPause.multipliedBy(2), Duration.ofSeconds(30));
             }
         }
     }
@@ -218,23 +222,9 @@ public final class MailSender implements AutoCloseable {
     }
 
     private void pause(Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        while (!closing) {
-            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (remaining <= 0) {
-                return;
-            }
-            try {
-                Thread.sleep(Math.min(remaining, 50));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closing = true;
-            }
+        if (!Pause.sleep(duration, PAUSE_SLICE, () -> closing)) {
+            closing = true;  // interrupted: stop as if closed
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {

@@ -4,8 +4,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
-import io.orderflow.payment.gateway.GatewayException.Rejected;
-import io.orderflow.payment.gateway.GatewayException.Unavailable;
+import io.orderflow.common.http.RemoteCallException.Rejected;
+import io.orderflow.common.http.RemoteCallException.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.shipping.ShippingSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -51,7 +52,7 @@ public final class CarrierClient {
                 .maxAttempts(Math.max(1, settings.carrierAttempts()))
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.carrierBackoff(), 2.0))
                 // Only the carrier's own trouble is worth another try; a 4xx is not.
-                .retryOnException(e -> e instanceof CarrierException.Unavailable)
+                .retryOnException(e -> e instanceof RemoteCallException.Unavailable)
                 .build());
         int minimumCalls = Math.max(1, settings.circuitMinimumCalls());
         this.breaker = CircuitBreaker.of("carrier", CircuitBreakerConfig.custom()
@@ -60,7 +61,7 @@ public final class CarrierClient {
                 .waitDurationInOpenState(settings.circuitOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 // A refusal (4xx) proves the carrier is up; only unavailability counts against it.
-                .recordException(e -> e instanceof CarrierException.Unavailable)
+                .recordException(e -> e instanceof RemoteCallException.Unavailable)
                 .clock(clock)
                 .build());
         breaker.getEventPublisher().onStateTransition(e ->
@@ -69,7 +70,7 @@ public final class CarrierClient {
 
     /** Creates a label, or returns the one an earlier call with the same key created. */
     public Label createLabel(String idempotencyKey, LabelOrder order)
-            throws CarrierException.Unavailable, CarrierException.Rejected {
+            throws RemoteCallException.Unavailable, RemoteCallException.Rejected {
         ObjectNode body = json.createObjectNode();
         body.put("orderId", order.orderId());
         ObjectNode address = body.putObject("address");
@@ -90,17 +91,17 @@ public final class CarrierClient {
 
     /**
      * Voids a label, or returns what an earlier void with the same key answered. A second void with another key, or
-     * a void after delivery, is {@link CarrierException.Rejected} ({@code label_already_voided},
+     * a void after delivery, is {@link RemoteCallException.Rejected} ({@code label_already_voided},
      * {@code label_already_delivered}).
      */
     public Label voidLabel(String labelId, String idempotencyKey)
-            throws CarrierException.Unavailable, CarrierException.Rejected {
+            throws RemoteCallException.Unavailable, RemoteCallException.Rejected {
         String what = "voiding label " + labelId;
         return label(guarded(what, () -> post("/v1/labels/" + labelId + "/void", idempotencyKey, "", what)));
     }
 
     /** Subscribes {@code url} to tracking webhooks (idempotent by URL at the carrier); not retried here. */
-    public void subscribe(String url) throws CarrierException {
+    public void subscribe(String url) throws RemoteCallException {
         ObjectNode body = json.createObjectNode().put("url", url);
         post("/v1/webhooks", null, body.toString(), "subscribing " + url + " to tracking webhooks");
     }
@@ -111,25 +112,25 @@ public final class CarrierClient {
     }
 
     private JsonNode guarded(String what, CheckedSupplier<JsonNode> call)
-            throws CarrierException.Unavailable, CarrierException.Rejected {
+            throws RemoteCallException.Unavailable, RemoteCallException.Rejected {
         // The breaker judges whole operations, retries included: a call that needed a second try still worked, and
         // only operations that fail after every retry count towards opening the circuit.
         CheckedSupplier<JsonNode> guarded =
                 CircuitBreaker.decorateCheckedSupplier(breaker, Retry.decorateCheckedSupplier(retry, call));
         try {
             return guarded.get();
-        } catch (CarrierException.Unavailable | CarrierException.Rejected e) {
+        } catch (RemoteCallException.Unavailable | RemoteCallException.Rejected e) {
             throw e;
         } catch (CallNotPermittedException e) {
-            throw new CarrierException.Unavailable(what + ": the carrier circuit is open after repeated failures", e,
-                    true);
+            throw new RemoteCallException.Unavailable(what + ": the carrier circuit is open after repeated failures",
+                    true, e);
         } catch (Throwable e) {
-            throw new CarrierException.Unavailable(what + " failed: " + e, e, false);
+            throw new RemoteCallException.Unavailable(what + " failed: " + e, false, e);
         }
     }
 
     private JsonNode post(String path, String idempotencyKey, String body, String what)
-            throws CarrierException.Unavailable, CarrierException.Rejected {
+            throws RemoteCallException.Unavailable, RemoteCallException.Rejected {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -142,10 +143,10 @@ public final class CarrierClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CarrierException.Unavailable(what + ": " + describe(e), e, false);
+            throw new RemoteCallException.Unavailable(what + ": " + describe(e), false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CarrierException.Unavailable(what + ": interrupted", e, false);
+            throw new RemoteCallException.Unavailable(what + ": interrupted", false, e);
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -157,18 +158,18 @@ public final class CarrierClient {
         // 409 idempotency_key_in_use: our own earlier attempt with this key is still running at the carrier.
         if (status >= 500 || status == 429 || status == 408
                 || (status == 409 && "idempotency_key_in_use".equals(code))) {
-            throw new CarrierException.Unavailable(what + ": carrier answered " + status + " " + code + " (" + message
-                    + ")", null, false);
+            throw new RemoteCallException.Unavailable(
+                    what + ": carrier answered " + status + " " + code + " (" + message + ")", false, null);
         }
-        throw new CarrierException.Rejected(status, code, message);
+        throw new RemoteCallException.Rejected(status, code, message);
     }
 
-    private JsonNode parse(String body, String what) throws CarrierException.Unavailable {
+    private JsonNode parse(String body, String what) throws RemoteCallException.Unavailable {
         try {
             return json.readTree(body == null || body.isBlank() ? "{}" : body);
         } catch (JsonProcessingException e) {
             // A 2xx we cannot read: treat it like a lost answer; the retry with the same key replays it.
-            throw new CarrierException.Unavailable(what + ": unreadable answer from the carrier", e, false);
+            throw new RemoteCallException.Unavailable(what + ": unreadable answer from the carrier", false, e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.orderflow.notification.queue;
+package io.orderflow.common.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
