@@ -9,11 +9,6 @@ import io.orderflow.domain.OrderMachine;
 import io.orderflow.domain.Rules;
 import io.orderflow.domain.Timeouts;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Starts the order engine: {@code ORDERFLOW_BUSINESS_HOURS}, {@code ORDERFLOW_TIMEZONE}, {@code ORDERFLOW_HOLIDAYS}. */
 public final class OrderEngineMain {
@@ -51,10 +46,9 @@ public final class OrderEngineMain {
         };
     }
 
+    /** The same settings the shipping worker reads, so both agree on when the shop is open. */
     static BusinessHours businessHours(Config config) {
-        ZoneId zone = ZoneId.of(config.get("ORDERFLOW_TIMEZONE", "UTC"));
-        Set<LocalDate> holidays = Arrays.stream(config.get("ORDERFLOW_HOLIDAYS", "").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).map(LocalDate::parse).collect(Collectors.toSet());
-        return BusinessHours.parse(config.get("ORDERFLOW_BUSINESS_HOURS", "always"), zone, holidays);
+        return BusinessHours.fromSettings(config.get("ORDERFLOW_BUSINESS_HOURS", "always"),
+                config.get("ORDERFLOW_TIMEZONE", "UTC"), config.get("ORDERFLOW_HOLIDAYS", ""));
     }
 }
