@@ -33,6 +33,7 @@ public final class Outcomes {
                 .setEffect(request.getEffect())
                 .setStatus(status)
                 .setReason(reason)
-                .setOccurredAt(now);
+                .setOccurredAt(now)
+                .setCorrelationId(event.getCorrelationId());
     }
 }

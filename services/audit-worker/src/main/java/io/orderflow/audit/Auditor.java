@@ -40,7 +40,8 @@ final class Auditor {
 
     void onOutcome(Handle handle, EffectOutcome outcome, String topic) {
         auditLog.lockOrder(handle, outcome.getOrderId());
-        String correlationId = requests.correlationOf(handle, outcome.getRequestId()).orElse(null);
+        String correlationId = outcome.getCorrelationId() != null ? outcome.getCorrelationId()
+                : requests.correlationOf(handle, outcome.getRequestId()).orElse(null);
         var entry = AuditEntries.of(outcome, topic, topics.componentOf(topic), correlationId);
         if (!auditLog.append(handle, entry)) {
             return;
