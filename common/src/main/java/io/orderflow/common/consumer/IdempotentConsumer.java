@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,9 +42,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A consumer loop that applies each message to the database exactly once. Per polled batch it runs one database
- * transaction; per record it records the message id in {@code processed_messages} (a repeat is skipped) and calls the
- * handler inside a savepoint. It commits the transaction first and the Kafka offsets after, so a crash in between
- * only redelivers messages whose ids are already recorded. Records that cannot be decoded, or whose handler throws,
+ * transaction; per record the service wants (see {@code relevant}) it records the message id in
+ * {@code processed_messages} (a repeat is skipped) and calls the handler inside a savepoint. It commits the
+ * transaction first and the Kafka offsets after, so a crash in between only redelivers messages whose ids are already
+ * recorded. Records that cannot be decoded, or whose handler throws,
  * go to {@code <topic>.dlt} and the rest of the batch goes on; transient database failures retry the whole batch.
  *
  * <pre>{@code
@@ -80,6 +82,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private final Counter processed;
     private final Counter duplicates;
     private final Counter deadLettered;
+    private final Counter skipped;
     private final Counter batchRetries;
 
     private IdempotentConsumer(Settings<V> settings, Config config, Jdbi jdbi) {
@@ -94,6 +97,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         processed = counter(registry, "processed");
         duplicates = counter(registry, "duplicate");
         deadLettered = counter(registry, "dead_lettered");
+        skipped = counter(registry, "skipped");
         batchRetries = Counter.builder("orderflow.consumer.batch.retries").tag("group", settings.groupId())
                 .description("batches rolled back and retried after a transient failure").register(registry);
         thread = new Thread(this::run, "consumer-" + settings.groupId());
@@ -188,6 +192,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         processed.increment(tally.processed);
         duplicates.increment(tally.duplicates);
         deadLettered.increment(tally.deadLetters.size());
+        skipped.increment(tally.skipped);
         try {
             consumer.commitSync(records.nextOffsets());
         } catch (KafkaException e) {
@@ -218,6 +223,11 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             log.warn("consumer {}: dead-lettering undecodable record {}-{}@{}: {}", settings.groupId(), raw.topic(),
                     raw.partition(), raw.offset(), e.getMessage());
             tally.deadLetters.add(deadLetter(raw, e));
+            return;
+        }
+        if (!settings.relevant().test(record.value())) {
+            // Not for this service (e.g. another worker's request): no handler call, so nothing to record or dedupe.
+            tally.skipped++;
             return;
         }
 
@@ -343,17 +353,19 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
         int processed;
         int duplicates;
+        int skipped;
 
         void clear() {
             deadLetters.clear();
             processed = 0;
             duplicates = 0;
+            skipped = 0;
         }
     }
 
     /** A builder's values, fixed when the consumer starts. */
     private record Settings<V>(List<Topic<String, V>> topics, Function<V, String> messageId, String groupId,
-                               Handler<V> handler, Duration pollTimeout, Backoff backoff,
+                               Handler<V> handler, Predicate<V> relevant, Duration pollTimeout, Backoff backoff,
                                TransactionIsolationLevel isolation, MeterRegistry registry) {}
 
     /** What a service supplies: topics, message id, group, handler; the rest has defaults. */
@@ -362,6 +374,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         private final Function<V, String> messageId;
         private String groupId;
         private Handler<V> handler;
+        private Predicate<V> relevant = value -> true;
         private Duration pollTimeout = Duration.ofMillis(500);
         private Duration minBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(30);
@@ -384,6 +397,16 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
 
         public Builder<V> handler(Handler<V> recordHandler) {
             this.handler = recordHandler;
+            return this;
+        }
+
+        /**
+         * Which decoded records the handler wants (default: all). The others are skipped before the transaction
+         * touches them: no processed-message row, no savepoint, no handler call. Only for records the handler would
+         * ignore anyway; a record that fails to decode is still dead-lettered.
+         */
+        public Builder<V> relevant(Predicate<V> filter) {
+            this.relevant = Objects.requireNonNull(filter, "relevant");
             return this;
         }
 
@@ -414,7 +437,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             Objects.requireNonNull(groupId, "groupId");
             Objects.requireNonNull(handler, "handler");
             IdempotentConsumer<V> consumer = new IdempotentConsumer<>(new Settings<>(topics, messageId, groupId,
-                    handler, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry), config, jdbi);
+                    handler, relevant, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry), config, jdbi);
             consumer.thread.start();
             return consumer;
         }

@@ -55,6 +55,9 @@ public final class EffectWorker implements AutoCloseable {
         Outbox outbox = new Outbox();
         IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
                 .groupId(config.get("ORDERFLOW_" + name.toUpperCase() + "_GROUP", name + "-worker"))
+                // Most events are not this worker's requests: skip them without a processed-message row each.
+                .relevant(event -> event.getBody() instanceof EffectRequested request
+                        && effects.contains(request.getEffect()))
                 .handler((handle, event, record) -> {
                     if (event.getBody() instanceof EffectRequested request && effects.contains(request.getEffect())) {
                         handler.handle(handle, event, request)

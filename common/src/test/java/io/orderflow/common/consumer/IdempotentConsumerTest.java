@@ -75,6 +75,35 @@ class IdempotentConsumerTest {
     }
 
     @Test
+    void irrelevantRecordsAreSkippedWithoutAProcessedMark() {
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        kafka.send(topic, "order-1", outcome("skip-2", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-3", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-end", "order-1"));
+
+        IdempotentConsumer<EffectOutcome> consumer = IdempotentConsumer.builder(topic, EffectOutcome::getOutcomeId)
+                .groupId(group)
+                .handler(IdempotentConsumerTest::record)
+                .relevant(value -> !value.getOutcomeId().startsWith("skip-"))
+                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+                .registry(registry)
+                .start(kafka.config(), db.jdbi());
+        consumers.add(consumer);
+
+        awaitHandled("m-end");
+        assertThat(handledCount("skip-2")).isZero();
+        assertThat(handledCount("m-1")).isEqualTo(1);
+        assertThat(handledCount("m-3")).isEqualTo(1);
+        assertThat(count("select count(*) from processed_messages")).isEqualTo(3);
+        assertThat(count("select count(*) from processed_messages where message_id = 'skip-2'")).isZero();
+        assertThat(registry.get("orderflow.consumer.records").tag("outcome", "skipped").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("orderflow.consumer.records").tag("outcome", "duplicate").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void undecodableAndFailingRecordsGoToTheDeadLetterTopicWhileTheRestIsProcessed() {
         kafka.send(topic, "order-1", outcome("m-1", "order-1"));
         byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
