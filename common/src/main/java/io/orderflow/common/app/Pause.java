@@ -29,4 +29,14 @@ public final class Pause {
         }
         return true;
     }
+
+    /** Waits up to {@code timeout} for a background loop's thread to finish; true if it did. */
+    public static boolean awaitExit(Thread thread, Duration timeout) {
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
 }

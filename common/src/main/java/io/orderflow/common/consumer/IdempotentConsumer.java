@@ -122,12 +122,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        try {
-            thread.join(Duration.ofSeconds(90).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
+        if (!Pause.awaitExit(thread, Duration.ofSeconds(90))) {
             log.warn("consumer {} did not stop in time", settings.groupId());
         }
     }

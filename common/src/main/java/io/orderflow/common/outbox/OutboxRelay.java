@@ -197,12 +197,7 @@ public final class OutboxRelay implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        try {
-            thread.join(Duration.ofSeconds(90).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
+        if (!Pause.awaitExit(thread, Duration.ofSeconds(90))) {
             log.warn("outbox relay for {} did not stop in time", database.schema());
         }
         meters.forEach(settings.registry()::remove);

@@ -31,13 +31,15 @@ public final class EffectWorker implements AutoCloseable {
 
     private final String name;
     private final Database database;
-    private final Outbox outbox = new Outbox();
+    private final Outbox outbox;
     private final OutboxRelay relay;
     private final IdempotentConsumer<OrderEvent> consumer;
 
-    private EffectWorker(String name, Database database, OutboxRelay relay, IdempotentConsumer<OrderEvent> consumer) {
+    private EffectWorker(String name, Database database, Outbox outbox, OutboxRelay relay,
+                         IdempotentConsumer<OrderEvent> consumer) {
         this.name = name;
         this.database = database;
+        this.outbox = outbox;
         this.relay = relay;
         this.consumer = consumer;
     }
@@ -53,19 +55,15 @@ public final class EffectWorker implements AutoCloseable {
         Database database = Database.open(config, Database.schemaName(config, name), migrations);
         OutboxRelay relay = OutboxRelay.start(database, config);
         Outbox outbox = new Outbox();
+        // Only this worker's requests reach the handler; other events get no processed-message row at all.
         IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
                 .groupId(config.get("ORDERFLOW_" + name.toUpperCase() + "_GROUP", name + "-worker"))
-                // Most events are not this worker's requests: skip them without a processed-message row each.
                 .relevant(event -> event.getBody() instanceof EffectRequested request
                         && effects.contains(request.getEffect()))
-                .handler((handle, event, record) -> {
-                    if (event.getBody() instanceof EffectRequested request && effects.contains(request.getEffect())) {
-                        handler.handle(handle, event, request)
-                                .ifPresent(outcome -> outbox.add(handle, OutboxMessage.avro(name, outcome.getOrderId(), outcome)));
-                    }
-                })
+                .handler((handle, event, record) -> handler.handle(handle, event, (EffectRequested) event.getBody())
+                        .ifPresent(outcome -> outbox.add(handle, OutboxMessage.avro(name, outcome.getOrderId(), outcome))))
                 .start(config, database.jdbi());
-        return new EffectWorker(name, database, relay, consumer);
+        return new EffectWorker(name, database, outbox, relay, consumer);
     }
 
     public Database database() {

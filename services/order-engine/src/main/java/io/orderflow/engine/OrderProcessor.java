@@ -85,7 +85,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         Decision decision = machine.decide(current, Records.command(command), Records.actor(command.getActor()), now);
 
         Order next = decision.next().orElse(null);
-        if (next != null) {
+        if (next != null && !(decision instanceof Decision.Duplicate)) { // a repeat changes nothing: no write
             save(current, next);
             List<StateChange> changes = decision instanceof Decision.Applied a ? List.of(a.change()) : List.of();
             emit(record.timestamp(), next, new Reaction(next, changes, decision.requests(), List.of()),
