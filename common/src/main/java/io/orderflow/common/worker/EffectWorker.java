@@ -3,6 +3,7 @@ package io.orderflow.common.worker;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.consumer.IdempotentConsumer;
 import io.orderflow.common.db.Database;
+import io.orderflow.common.kafka.Topic;
 import io.orderflow.common.kafka.Topics;
 import io.orderflow.common.outbox.Outbox;
 import io.orderflow.common.outbox.OutboxMessage;
@@ -13,13 +14,14 @@ import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The frame every effect worker runs in: its own schema (migrated by Flyway), an outbox relay publishing to
- * {@code <name>.events}, and an idempotent consumer of orders.events that hands the worker the requests for its
- * effects. A worker only writes what it does with one request; the outcome it returns is written to the outbox in
- * the same transaction as its business rows.
+ * {@code <name>.events}, and an idempotent consumer of its own request topic ({@code <name>.requests}, see
+ * {@link Topics#requestsFor}) that hands the worker each request. A worker only writes what it does with one request;
+ * the outcome it returns is written to the outbox in the same transaction as its business rows.
  */
 public final class EffectWorker implements AutoCloseable {
 
@@ -47,7 +49,7 @@ public final class EffectWorker implements AutoCloseable {
     /**
      * @param name       the worker's name: its schema, its outbox aggregate type ({@code <name>.events}), and its
      *                   consumer group ({@code <name>-worker})
-     * @param effects    the effects it serves; other events are skipped
+     * @param effects    the effects it serves, all on one request topic; a record for another effect is dead-lettered
      * @param migrations its own Flyway locations besides the common outbox tables, e.g. {@code classpath:db/inventory}
      */
     public static EffectWorker start(Config config, String name, Set<Effect> effects, Handler handler,
@@ -55,15 +57,31 @@ public final class EffectWorker implements AutoCloseable {
         Database database = Database.open(config, Database.schemaName(config, name), migrations);
         OutboxRelay relay = OutboxRelay.start(database, config);
         Outbox outbox = new Outbox();
-        // Only this worker's requests reach the handler; other events get no processed-message row at all.
-        IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
+        IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(requestTopic(effects), OrderEvent::getEventId)
                 .groupId(config.get("ORDERFLOW_" + name.toUpperCase() + "_GROUP", name + "-worker"))
-                .relevant(event -> event.getBody() instanceof EffectRequested request
-                        && effects.contains(request.getEffect()))
-                .handler((handle, event, record) -> handler.handle(handle, event, (EffectRequested) event.getBody())
+                .handler((handle, event, record) -> handler.handle(handle, event, request(event, effects))
                         .ifPresent(outcome -> outbox.add(handle, OutboxMessage.avro(name, outcome.getOrderId(), outcome))))
                 .start(config, database.jdbi());
         return new EffectWorker(name, database, outbox, relay, consumer);
+    }
+
+    /** The one topic the engine writes this worker's requests to. */
+    static Topic<String, OrderEvent> requestTopic(Set<Effect> effects) {
+        Set<Topic<String, OrderEvent>> topics = effects.stream().map(Topics::requestsFor).collect(Collectors.toSet());
+        if (topics.size() != 1) {
+            throw new IllegalArgumentException("effects " + effects + " are requested on " + topics.size()
+                    + " topics; a worker reads exactly one");
+        }
+        return topics.iterator().next();
+    }
+
+    /** Only the engine writes a request topic; anything else on it is a bug to look at, so the consumer dead-letters it. */
+    private static EffectRequested request(OrderEvent event, Set<Effect> effects) {
+        if (!(event.getBody() instanceof EffectRequested request) || !effects.contains(request.getEffect())) {
+            throw new IllegalArgumentException("event " + event.getEventId() + " is not a request for "
+                    + effects + ": " + event.getBody());
+        }
+        return request;
     }
 
     public Database database() {
