@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running audit worker: its schema {@code audit} (migrated on start), one idempotent consumer of orders.events
- * and one of the three outcome topics (their value types differ), the outbox relay that publishes ledger entries to
+ * and the request topics, one of the three outcome topics (their value types differ), the outbox relay that publishes ledger entries to
  * finance.ledger, and the scheduled refund SLA check. Any number may run; they share the work by consumer group.
  */
 public final class AuditWorker implements AutoCloseable {
@@ -59,7 +59,7 @@ public final class AuditWorker implements AutoCloseable {
             Auditor auditor = new Auditor(topics, clock);
             String group = config.get(GROUP_SETTING, "audit-worker");
             IdempotentConsumer<OrderEvent> events = started(started, IdempotentConsumer
-                    .builder(topics.orderEvents(), OrderEvent::getEventId)
+                    .builder(topics.engineTopics(), OrderEvent::getEventId)
                     .groupId(group + "-events")
                     .registry(registry)
                     .handler((handle, event, record) -> auditor.onOrderEvent(handle, event, record.topic()))

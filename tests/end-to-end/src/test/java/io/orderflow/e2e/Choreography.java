@@ -11,6 +11,7 @@ import io.orderflow.domain.BusinessHours;
 import io.orderflow.domain.OrderMachine;
 import io.orderflow.domain.Rules;
 import io.orderflow.domain.Timeouts;
+import io.orderflow.engine.EngineSettings;
 import io.orderflow.engine.EngineTopology;
 import io.orderflow.inventory.InventoryWorker;
 import io.orderflow.payment.PaymentWorker;
@@ -88,7 +89,7 @@ final class Choreography implements AutoCloseable {
         closeables.add(testKafka);
         for (String worker : List.of("inventory", "payment", "shipping")) {
             testKafka.startGroupAtEnd(shared.get("ORDERFLOW_" + worker.toUpperCase() + "_GROUP", ""),
-                    Topics.ORDER_EVENTS.name());
+                    worker + ".requests");
         }
         startTail(kafka);
         EffectWorker inventory = InventoryWorker.start(inventoryDb.config(), Clock.systemUTC());
@@ -101,7 +102,8 @@ final class Choreography implements AutoCloseable {
         // Earlier tests left commands and outcomes on the shared topics; this engine starts at their end.
         props.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
         closeables.add(0, StreamsRunner.start(EngineTopology.build(
-                new OrderMachine(Rules.choreographed(BusinessHours.ALWAYS, TIMEOUTS)), Duration.ofMillis(500)),
+                new OrderMachine(Rules.choreographed(BusinessHours.ALWAYS, TIMEOUTS)),
+                new EngineSettings(Duration.ofMillis(500), 1_000, Duration.ofSeconds(1))),
                 props, Duration.ofSeconds(60)));
         producer = new KafkaProducer<>(kafka.producer("e2e-" + run));
         closeables.add(0, producer);
