@@ -40,8 +40,8 @@ fi
 if [[ -x $ORDERFLOW_DIST_BUILT/bin/orderflow ]]; then install_dist; fi
 launcher=$(orderflow_launcher)
 
-# ---- infrastructure
-infra/up.sh
+# ---- infrastructure (a start without a build spares the topic check when everything already runs)
+if ((build)) || ! infra/status.sh >/dev/null; then infra/up.sh; fi
 
 # ---- services: one host process
 if pid=$(proc_pid "$name"); then
@@ -50,7 +50,8 @@ else
   log=$(log_file "$name")
   say "starting $name: orderflow run ${services[*]:-(all services)} (log: $log)"
   printf '%s\n' "${services[@]:-all}" >"$ORDERFLOW_PID_DIR/$name.services"
-  from=$(($(wc -l <"$log" 2>/dev/null || echo 0) + 1))
+  touch "$log"
+  from=$(($(wc -l <"$log") + 1))
   # Kafka Streams state stores live with the rest of the run data, one folder per host.
   ORDERFLOW_STATE_DIR="${ORDERFLOW_STATE_DIR:-$ORDERFLOW_RUN_DIR/streams/$name}" \
     ORDERFLOW_JAVA_OPTS="-Dorderflow.name=$name ${ORDERFLOW_JAVA_OPTS:-}" \
