@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The topics the audit worker reads and writes. Each outcome topic has one writer (DESIGN.md), so the topic names
+ * The topics the audit worker reads and writes. Each outcome topic has one writer (docs/design.md), so the topic names
  * the component that acted; tests swap in topics of their own. The engine's effect requests are on the workers'
  * request topics (older ones on orders.events too); the audit log records them from wherever they are.
  */
