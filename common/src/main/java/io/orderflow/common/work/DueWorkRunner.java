@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * {@code for update skip locked} (threads and processes never wait on each other), counts the attempt and moves the
  * rows' next attempt one lease ahead, so an item whose performer dies becomes due again once the lease runs out.
  * Performing happens outside that transaction (an outside call never holds a lock), and records how the item ended.
+ *
+ * <p>Why not db-scheduler: it keeps its own {@code scheduled_tasks} table with one task instance per row, so the
+ * workers' tables (payments performed one at a time per order, mail with its own retry and dead states) would have
+ * to be copied into it; claiming straight from those tables keeps one row per item and the queries that need them.
  */
 public final class DueWorkRunner<T> implements AutoCloseable {
     /** The channel {@code due_work_notify()} notifies, with {@code <schema>.<table>} as payload. */
