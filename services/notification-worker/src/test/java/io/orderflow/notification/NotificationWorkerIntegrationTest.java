@@ -3,6 +3,8 @@ package io.orderflow.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.Topic;
@@ -75,6 +77,7 @@ class NotificationWorkerIntegrationTest {
     @Test
     void aFullLifecycleDeliversOneMailPerTransitionToTheCustomer() throws Exception {
         smtp.start();
+        double connectionsBefore = connectionsOpened();
         startWorker(config());
         String orderId = "o-" + shortId();
         String customer = "ann." + shortId() + "@example.com";
@@ -113,6 +116,13 @@ class NotificationWorkerIntegrationTest {
         await().atMost(WAIT).until(() -> queue.counts().get(MailStatus.SENT) == 5);
         assertThat(queue.counts()).containsEntry(MailStatus.QUEUED, 0L).containsEntry(MailStatus.DEAD, 0L);
         assertThat(smtp.received()).hasSize(5);
+        // One sender: the five mails went over the one SMTP connection it kept open.
+        assertThat(connectionsOpened() - connectionsBefore).isEqualTo(1);
+    }
+
+    private static double connectionsOpened() {
+        Counter opened = Metrics.globalRegistry.find("orderflow.mail.connections").counter();
+        return opened == null ? 0 : opened.count();
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
     private final Counter sent;
     private final Counter retried;
     private final Counter dead;
+    private final Counter connections;
     private DueWorkRunner<Claimed> runner;
     private volatile Unreachable unreachable;
     private volatile boolean closing;
@@ -63,6 +64,8 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
         this.sent = counter(registry, "sent");
         this.retried = counter(registry, "retry");
         this.dead = counter(registry, "dead");
+        this.connections = Counter.builder("orderflow.mail.connections")
+                .description("SMTP connections opened (kept open between mails)").register(registry);
     }
 
     /** Starts {@code settings.senders()} sender threads (none if 0), woken when mail is queued in {@code database}. */
@@ -171,7 +174,9 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
 
     private SmtpMailer.Connection connect() throws MessagingException {
         try {
-            return mailer.connect();
+            SmtpMailer.Connection connection = mailer.connect();
+            connections.increment();
+            return connection;
         } catch (MessagingException | RuntimeException e) {
             MessagingException error = e instanceof MessagingException m ? m
                     : new MessagingException("cannot connect to " + settings.smtpHost() + ":" + settings.smtpPort(), e);
