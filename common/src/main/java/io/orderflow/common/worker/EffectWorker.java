@@ -12,9 +12,12 @@ import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -29,6 +32,20 @@ public final class EffectWorker implements AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         Optional<EffectOutcome> handle(Handle handle, OrderEvent event, EffectRequested request) throws Exception;
+
+        /**
+         * Performs the new requests of one polled batch, in arrival order, in the consumer's transaction, and returns
+         * the outcomes to publish now. By default one {@link #handle} per request; a worker overrides it to share
+         * work across the batch (DAOs attached once, rows locked in one order). If it throws, the batch is redone
+         * with one request per call, so the request at fault is dead-lettered alone.
+         */
+        default List<EffectOutcome> handleAll(Handle handle, List<OrderEvent> events) throws Exception {
+            List<EffectOutcome> outcomes = new ArrayList<>(events.size());
+            for (OrderEvent event : events) {
+                handle(handle, event, (EffectRequested) event.getBody()).ifPresent(outcomes::add);
+            }
+            return outcomes;
+        }
     }
 
     private final String name;
@@ -59,8 +76,11 @@ public final class EffectWorker implements AutoCloseable {
         Outbox outbox = new Outbox();
         IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(requestTopic(effects), OrderEvent::getEventId)
                 .groupId(config.get("ORDERFLOW_" + name.toUpperCase() + "_GROUP", name + "-worker"))
-                .handler((handle, event, record) -> handler.handle(handle, event, request(event, effects))
-                        .ifPresent(outcome -> outbox.add(handle, OutboxMessage.avro(name, outcome.getOrderId(), outcome))))
+                .batchHandler((handle, records) -> outbox.addAll(handle, handler
+                        .handleAll(handle, records.stream().map(ConsumerRecord::value)
+                                .map(event -> requireRequest(event, effects)).toList()).stream()
+                        .map(outcome -> OutboxMessage.avro(name, outcome.getOrderId(), outcome))
+                        .toList()))
                 .start(config, database.jdbi());
         return new EffectWorker(name, database, outbox, relay, consumer);
     }
@@ -76,12 +96,12 @@ public final class EffectWorker implements AutoCloseable {
     }
 
     /** Only the engine writes a request topic; anything else on it is a bug to look at, so the consumer dead-letters it. */
-    private static EffectRequested request(OrderEvent event, Set<Effect> effects) {
+    private static OrderEvent requireRequest(OrderEvent event, Set<Effect> effects) {
         if (!(event.getBody() instanceof EffectRequested request) || !effects.contains(request.getEffect())) {
             throw new IllegalArgumentException("event " + event.getEventId() + " is not a request for "
                     + effects + ": " + event.getBody());
         }
-        return request;
+        return event;
     }
 
     public Database database() {

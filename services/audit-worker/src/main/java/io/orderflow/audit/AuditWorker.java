@@ -62,13 +62,13 @@ public final class AuditWorker implements AutoCloseable {
                     .builder(topics.engineTopics(), OrderEvent::getEventId)
                     .groupId(group + "-events")
                     .registry(registry)
-                    .handler((handle, event, record) -> auditor.onOrderEvent(handle, event, record.topic()))
+                    .batchHandler(auditor::onOrderEvents)
                     .start(config, database.jdbi()));
             IdempotentConsumer<EffectOutcome> outcomes = started(started, IdempotentConsumer
                     .builder(topics.outcomeTopics(), EffectOutcome::getOutcomeId)
                     .groupId(group + "-outcomes")
                     .registry(registry)
-                    .handler((handle, outcome, record) -> auditor.onOutcome(handle, outcome, record.topic()))
+                    .batchHandler(auditor::onOutcomes)
                     .start(config, database.jdbi()));
             RefundSlaMonitor refundSla = RefundSlaMonitor.start(database.jdbi(), clock,
                     config.getDuration(REFUND_SLA_SETTING, DEFAULT_REFUND_SLA),

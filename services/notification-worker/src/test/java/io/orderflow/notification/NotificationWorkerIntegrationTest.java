@@ -3,6 +3,9 @@ package io.orderflow.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.Topic;
@@ -77,6 +80,10 @@ class NotificationWorkerIntegrationTest {
     @Test
     void aFullLifecycleDeliversOneMailPerTransitionToTheCustomer() throws Exception {
         smtp.start();
+        // The global registry counts nothing until a registry is added to it.
+        SimpleMeterRegistry counting = new SimpleMeterRegistry();
+        Metrics.addRegistry(counting);
+        double connectionsBefore = connectionsOpened();
         startWorker(config());
         String orderId = "o-" + shortId();
         String customer = "ann." + shortId() + "@example.com";
@@ -118,6 +125,14 @@ class NotificationWorkerIntegrationTest {
         await().atMost(WAIT).until(() -> queue.counts().get(MailStatus.SENT) == 5);
         assertThat(queue.counts()).containsEntry(MailStatus.QUEUED, 0L).containsEntry(MailStatus.DEAD, 0L);
         assertThat(smtp.received()).hasSize(5);
+        // One sender: the five mails went over the one SMTP connection it kept open.
+        assertThat(connectionsOpened() - connectionsBefore).isEqualTo(1);
+        Metrics.removeRegistry(counting);
+    }
+
+    private static double connectionsOpened() {
+        Counter opened = Metrics.globalRegistry.find("orderflow.mail.connections").counter();
+        return opened == null ? 0 : opened.count();
     }
 
     @Test
