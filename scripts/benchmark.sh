@@ -80,10 +80,10 @@ bench() {
 pid_names() { (cd "$ORDERFLOW_PID_DIR" && ls -- *.pid 2>/dev/null | sed 's/\.pid$//' | sort) || true; }
 # The Orderflow processes: the pid files scripts/up.sh added to those of the infrastructure.
 service_names() { comm -13 <(printf '%s\n' "$infra_names") <(pid_names); }
-stop_services() { scripts/down.sh --services >/dev/null; infra/up.sh >/dev/null; }
+stop_services() { for name in $(service_names); do stop_proc "$name" 60 >/dev/null; done; }
 
 say "benchmark $run at $commit (work files in $work)"
-scripts/down.sh >/dev/null 2>&1 || true
+scripts/down.sh --services >/dev/null   # a running system is restarted in the modes below
 infra/up.sh >/dev/null
 infra_names=$(pid_names)
 

@@ -144,7 +144,8 @@ final class Baseline {
                 return new Scenario("baseline", String.format("bare Kafka Streams exactly-once read-modify-write"
                         + " (RocksDB store with changelog, no cache, commit 20 ms): %,d records over %,d keys, latency"
                         + " at %,d records/s", records, keys, latencyRate), transitions, round(seconds),
-                        round(transitions / seconds), null, 1.0, Map.of("engine", latencies.summary()), used,
+                        round(transitions / seconds), null, 1.0,
+                        latencies.count() == 0 ? Map.of() : Map.of("engine", latencies.summary()), used,
                         Scenario.cpuMsPerTransition(used, transitions), null, null, null, null, timeline.points());
             } finally {
                 admin.deleteTopics(List.of(in, out, applicationId + "-" + STORE + "-changelog"));
@@ -165,6 +166,8 @@ final class Baseline {
     private void paced(KafkaConsumer<byte[], byte[]> events, int rate, int seconds, int warmup, Latencies latencies,
                        Timeline timeline) {
         System.out.printf("==> baseline latency: %,d records/s for %d s (first %d s dropped)%n", rate, seconds, warmup);
+        events.seekToEnd(events.assignment());   // past the throughput run's events
+        events.assignment().forEach(events::position);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(0))) {
             long start = System.nanoTime();
             long measureFrom = start + warmup * 1_000_000_000L;
@@ -182,7 +185,7 @@ final class Baseline {
                     long now = System.nanoTime();
                     long sentAt = ByteBuffer.wrap(r.value()).getLong();
                     received++;
-                    if (sentAt >= measureFrom) {
+                    if (sentAt >= measureFrom && sentAt <= now) {
                         latencies.recordNanos(now - sentAt);
                         timeline.engineHop(now, now - sentAt);
                     }
