@@ -205,8 +205,7 @@ final class OrderRun implements AutoCloseable {
         Map<String, String> reasons = new LinkedHashMap<>();
         tracks.forEach((id, t) -> {
             if (!done.test(t)) {
-                reasons.put(id, (t.state == null ? "no event" : t.state.name().toLowerCase())
-                        + (t.problem == null ? "" : " / " + t.problem));
+                reasons.put(id, io.orderflow.loadtest.NotDone.reason(t.state, t.problem));
             }
         });
         return reasons;

@@ -157,8 +157,7 @@ public final class LoadTest implements Callable<Integer> {
         Map<String, String> notDone = new LinkedHashMap<>();
         tracks.forEach((id, t) -> {
             if (t.state != until) {
-                notDone.put(id, (t.state == null ? "no event" : t.state.name().toLowerCase())
-                        + (t.problem == null ? "" : " / " + t.problem));
+                notDone.put(id, NotDone.reason(t.state, t.problem));
             }
         });
         NotDone.lines(notDone).forEach(line -> System.out.println("    " + line));

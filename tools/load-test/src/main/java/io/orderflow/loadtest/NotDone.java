@@ -43,6 +43,11 @@ public final class NotDone {
                 .toList();
     }
 
+    /** Why one order is not done: its last state (or "no event") and the first problem reported for it. */
+    public static String reason(io.orderflow.schema.OrderState state, String problem) {
+        return (state == null ? "no event" : state.name().toLowerCase()) + (problem == null ? "" : " / " + problem);
+    }
+
     /** Masks what varies from order to order: times, UUIDs, numbers. */
     static String mask(String reason) {
         String s = TIMESTAMP.matcher(reason).replaceAll("<time>");
