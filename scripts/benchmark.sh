@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark, one scenario after another on the same broker:
 #   (a) a bare Kafka Streams exactly-once read-modify-write (the baseline, in tools/benchmark),
-#   (b) the engine alone (ORDERFLOW_ENGINE_MODE=direct, no workers),
 #   (c) the whole choreography at its highest sustainable rate (found by stepping the offered rate up),
-#   (d) the whole choreography at half that rate;
-# then the invariant checks over every order it placed (exit 1 if any fails). Figures as JSON and an SVG chart
-# in docs/benchmarks/. It (re)starts the system in $ORDERFLOW_RUN_DIR and stops it at the end.
+#   (d) the whole choreography at half that rate, then the invariant checks over every order (c) and (d) placed,
+#   (b) the engine alone (ORDERFLOW_ENGINE_MODE=direct, no workers), last, so that the workers' consumer groups
+#       can be moved past its orders afterwards;
+# exit 1 if any check failed. Figures as JSON and an SVG chart in docs/benchmarks/. It (re)starts the system in $ORDERFLOW_RUN_DIR and stops it at the end.
 #   scripts/benchmark.sh [--quick] [--jfr] [options]     (--help lists them; docs/benchmarks.md explains)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,27 +91,17 @@ infra_names=$(pid_names)
 bench baseline --run "$run" --records "$records" --keys "$keys" --latency-rate "$latency_rate" \
   --latency-seconds "$latency_seconds" --out "$work/baseline.json"
 
-# ---- (b) the engine alone
-say "starting the engine alone (ORDERFLOW_ENGINE_MODE=direct)"
-ORDERFLOW_ENGINE_MODE=direct scripts/up.sh order-engine >"$work/up-engine.log" 2>&1 || { tail -20 "$work/up-engine.log"; die "scripts/up.sh failed"; }
-for name in $(service_names); do   # where each service has its own process, stop the workers
-  if [[ $name == *-worker ]]; then stop_proc "$name" 30 >/dev/null; fi
-done
-bench engine --prefix "${prefix}e-" --orders "$engine_orders" --out "$work/engine.json"
-
-# ---- the whole choreography; the workers must not replay the engine-alone orders
-say "restarting the whole choreography"
-stop_services
-bench skip-backlog
-scripts/up.sh --no-build >"$work/up.log" 2>&1 || { tail -20 "$work/up.log"; die "scripts/up.sh failed"; }
+# ---- the whole choreography
+say "starting the whole choreography"
+scripts/up.sh >"$work/up.log" 2>&1 || { tail -20 "$work/up.log"; die "scripts/up.sh failed"; }
 
 # ---- (c) find the highest sustainable rate, then measure at it
 bench find-rate --prefix "$prefix" --start "$start_rate" --step-seconds "$step_seconds" \
   --refinements "$refinements" --max "$max_rate" --work "$work" || true
 rate=$(cat "$work/rate" 2>/dev/null || echo 0)
 if [[ $rate == 0 || $rate == 0.0 ]]; then
-  note "no offered rate was sustained; measuring (c) at the lowest tried"
   rate=$(awk -v r="$start_rate" 'BEGIN { print r / 8 }')
+  note "no offered rate was sustained; measuring (c) at $rate orders/s"
 fi
 if ((jfr)); then
   for name in $(service_names); do
@@ -138,11 +128,29 @@ bench choreography --name choreography-half --prefix "${prefix}h-" --rate "$half
   --description "the whole choreography at half that rate, $half orders/s for $duration s" \
   --work "$work" --out "$work/choreography-half.json"
 
-# ---- checks, figures, chart
+# ---- the invariant checks, while every worker still runs to finish trailing mails and compensations
+bench check --work "$work" --prefix "$prefix" --settle "$settle" || true
+
+# ---- (b) the engine alone; measured last, so the workers' groups have offsets to move past its orders
+say "restarting the engine alone (ORDERFLOW_ENGINE_MODE=direct)"
+stop_services
+ORDERFLOW_ENGINE_MODE=direct scripts/up.sh --no-build order-engine >"$work/up-engine.log" 2>&1 \
+  || { tail -20 "$work/up-engine.log"; die "scripts/up.sh failed"; }
+for name in $(service_names); do   # where each service has its own process, stop the workers'
+  if [[ $name == *-worker ]]; then stop_proc "$name" 30 >/dev/null; fi
+done
+bench engine --prefix "${prefix}e-" --orders "$engine_orders" --out "$work/engine.json"
+stop_services
+bench skip-backlog   # the workers must never replay the engine-alone orders
+
+# ---- figures, chart, the checks' verdict
 status=0
 out=(--out-dir "$out_dir")
 ((write)) || out=()
-bench report --work "$work" --prefix "$prefix" --commit "$commit" --settle "$settle" \
-  --command "scripts/benchmark.sh $args" "${out[@]}" || status=$?
-if ((keep)); then note "the system keeps running (scripts/down.sh stops it)"; else scripts/down.sh >/dev/null; fi
+bench report --work "$work" --commit "$commit" --command "scripts/benchmark.sh $args" "${out[@]}" || status=$?
+if ((keep)); then
+  scripts/up.sh --no-build >/dev/null && note "the system keeps running (scripts/down.sh stops it)"
+else
+  scripts/down.sh >/dev/null
+fi
 exit $status
