@@ -14,8 +14,8 @@ public final class SvgChart {
     private static final int PANEL_H = 150;
     private static final int MARGIN_L = 60;
     private static final int MARGIN_T = 40;
-    private static final int ROW_H = PANEL_H + 70;
-    private static final int WIDTH = 2 * (MARGIN_L + PANEL_W) + 40;
+    private static final int ROW_H = PANEL_H + 80;
+    private static final int WIDTH = 2 * (MARGIN_L + PANEL_W) + 70;
 
     private record Series(String label, String color, Function<Timeline.Point, Number> value) {
     }
@@ -40,11 +40,11 @@ public final class SvgChart {
         for (int i = 0; i < scenarios.size(); i++) {
             Scenario s = scenarios.get(i);
             int top = MARGIN_T + i * ROW_H;
-            svg.append(text(10, top + 14, 12, String.format(Locale.ROOT, "%s: %s transitions/s", s.name(),
+            svg.append(text(10, top + 12, 12, String.format(Locale.ROOT, "%s: %s transitions/s", s.name(),
                     format(s.transitionsPerS()))));
             List<Timeline.Point> points = s.timeline() == null ? List.of() : s.timeline();
-            panel(svg, MARGIN_L, top + 30, points, THROUGHPUT, false, "transitions/s");
-            panel(svg, 2 * MARGIN_L + PANEL_W + 40, top + 30, points, LATENCY, true, "latency, ms (log)");
+            panel(svg, MARGIN_L, top + 42, points, THROUGHPUT, false, "transitions/s");
+            panel(svg, 2 * MARGIN_L + PANEL_W + 40, top + 42, points, LATENCY, true, "latency, ms (log)");
         }
         return svg.append("</svg>\n").toString();
     }
@@ -120,6 +120,9 @@ public final class SvgChart {
     }
 
     private static String format(double v) {
+        if (v == 0) {
+            return "0";
+        }
         return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 }
