@@ -64,7 +64,8 @@ while (($#)); do
   shift
 done
 
-run="b$(date +%s)"
+since_ms=$(($(date +%s) * 1000))
+run="b$((since_ms / 1000))"
 prefix="bench-$run-"
 work="$ORDERFLOW_RUN_DIR/benchmark/$run"
 mkdir -p "$work"
@@ -140,7 +141,7 @@ bench choreography --name choreography-half --prefix "${prefix}h-" --rate "$half
   --work "$work" --out "$work/choreography-half.json"
 
 # ---- the invariant checks, while every worker still runs to finish trailing mails and compensations
-bench check --work "$work" --prefix "$prefix" --settle "$settle" || true
+bench check --work "$work" --prefix "$prefix" --since "$since_ms" --settle "$settle" || true
 
 # ---- (b) the engine alone; measured last, so the workers' groups have offsets to move past its orders
 say "restarting the engine alone (ORDERFLOW_ENGINE_MODE=direct)"

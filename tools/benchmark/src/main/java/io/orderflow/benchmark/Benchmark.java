@@ -113,8 +113,7 @@ public final class Benchmark {
                 Choreography choreography = new Choreography(CONFIG, new SystemProbe(CONFIG, admin), skus);
                 for (OptionalDouble rate = search.next(); rate.isPresent(); rate = search.next()) {
                     String stepPrefix = prefix + "s" + steps.size() + "-";
-                    Choreography.Step step = choreography.step(stepPrefix, rate.getAsDouble(), stepSeconds, drain,
-                            work.resolve("observed-" + stepPrefix + "txt"));
+                    Choreography.Step step = choreography.step(stepPrefix, rate.getAsDouble(), stepSeconds, drain);
                     steps.add(step);
                     search.record(step.rate(), step.sustained());
                 }
@@ -142,7 +141,7 @@ public final class Benchmark {
         public Integer call() throws Exception {
             try (Admin admin = admin()) {
                 Scenario s = new Choreography(CONFIG, new SystemProbe(CONFIG, admin), skus).measure(name, description,
-                        prefix, rate, seconds, drain, work.resolve("observed-" + prefix + "txt"));
+                        prefix, rate, seconds, drain);
                 write(out, s);
             }
             return 0;
@@ -183,21 +182,20 @@ public final class Benchmark {
     static final class CheckCommand implements Callable<Integer> {
         @Option(names = "--work", required = true) Path work;
         @Option(names = "--prefix", required = true, description = "Id prefix of every order the run placed") String prefix;
+        @Option(names = "--since", required = true, description = "When the run started, epoch milliseconds") long since;
         @Option(names = "--settle", defaultValue = "PT2M") Duration settle;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, InvariantChecks.Observed> observed = new HashMap<>();
-            try (Stream<Path> files = Files.list(work)) {
-                for (Path f : files.filter(f -> f.getFileName().toString().startsWith("observed-")).toList()) {
-                    observed.putAll(Choreography.readObserved(f));
-                }
+            List<String> lines;
+            try (EventReplay replay = new EventReplay(CONFIG, prefix, since)) {
+                int orders = replay.catchUp().size();
+                System.out.printf("==> invariant checks over %,d orders (waiting up to %s for trailing mails, audit"
+                        + " rows and compensations)%n", orders, settle);
+                lines = orders == 0 ? List.of("no orders to check")
+                        : InvariantChecks.await(CONFIG, prefix, replay::catchUp, settle).stream()
+                                .map(InvariantChecks.Violation::line).toList();
             }
-            System.out.printf("==> invariant checks over %,d orders (waiting up to %s for trailing mails, audit rows"
-                    + " and compensations)%n", observed.size(), settle);
-            List<String> lines = observed.isEmpty() ? List.of("no orders to check")
-                    : InvariantChecks.await(CONFIG, prefix, observed, settle).stream()
-                            .map(InvariantChecks.Violation::line).toList();
             write(work.resolve("checks.json"), lines);
             return lines.isEmpty() ? 0 : 1;
         }

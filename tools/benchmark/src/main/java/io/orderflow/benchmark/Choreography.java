@@ -1,19 +1,15 @@
 package io.orderflow.benchmark;
 
 import io.orderflow.common.config.Config;
-import io.orderflow.loadtest.InvariantChecks;
 import io.orderflow.loadtest.NotDone;
 import io.orderflow.loadtest.Orders;
 import io.orderflow.schema.OrderState;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * The whole choreography under a steady offered rate: places orders at {@code rate}/s for a while and lets the
@@ -43,7 +39,7 @@ final class Choreography {
      * five per order offered, and no order was refused or rolled back. Waits for the step's orders before returning,
      * so the next step starts on a drained system.
      */
-    Step step(String idPrefix, double rate, int seconds, Duration drain, Path observedFile) throws IOException {
+    Step step(String idPrefix, double rate, int seconds, Duration drain) {
         try (OrderRun run = new OrderRun(config, idPrefix)) {
             offer(run, idPrefix, rate, seconds);
             double achieved = run.timeline().rate(seconds / 2, seconds);
@@ -56,14 +52,13 @@ final class Choreography {
             System.out.printf("    %6.1f orders/s offered: %,.0f of %,.0f transitions/s in the second half, %d refused,"
                     + " %d rolled back: %s%n", rate, achieved, rate * TRANSITIONS_PER_ORDER, refused, rolledBack,
                     step.sustained() ? "sustained" : "NOT sustained");
-            writeObserved(run, observedFile);
             return step;
         }
     }
 
     /** A measured run at {@code rate} for {@code seconds}, waiting up to {@code drain} for its orders. */
-    Scenario measure(String name, String description, String idPrefix, double rate, int seconds, Duration drain,
-                     Path observedFile) throws IOException, InterruptedException {
+    Scenario measure(String name, String description, String idPrefix, double rate, int seconds, Duration drain)
+            throws InterruptedException {
         ProcessCpu cpu = new ProcessCpu(Path.of(config.get("ORDERFLOW_RUN_DIR", "/tmp/orderflow")));
         Map<String, Integer> processes = cpu.processes();
         try (OrderRun run = new OrderRun(config, idPrefix)) {
@@ -79,7 +74,6 @@ final class Choreography {
             System.out.printf("    %,d of %,d orders delivered, %,d transitions in %.1f s: %,.0f transitions/s%n",
                     run.count(t -> t.state == OrderState.DELIVERED), run.count(t -> true), run.transitions(), elapsed,
                     perSecond);
-            writeObserved(run, observedFile);
             return new Scenario(name, description, run.transitions(), Baseline.round(elapsed),
                     Baseline.round(perSecond), rate, null, run.latencySummaries(), used,
                     Scenario.cpuMsPerTransition(used, run.transitions()), probe.mailsPerSecond(idPrefix, started),
@@ -106,26 +100,5 @@ final class Choreography {
             }
         }
         run.flush();
-    }
-
-    /** The orders' last states, for the checks at the end of the benchmark: "id state transitions" lines. */
-    private static void writeObserved(OrderRun run, Path file) throws IOException {
-        Files.writeString(file, run.observed().entrySet().stream()
-                .map(e -> e.getKey() + " " + (e.getValue().state() == null ? "-" : e.getValue().state().name()) + " "
-                        + e.getValue().transitions())
-                .collect(Collectors.joining("\n", "", "\n")));
-    }
-
-    /** Reads what {@link #writeObserved} wrote. */
-    static Map<String, InvariantChecks.Observed> readObserved(Path file) throws IOException {
-        Map<String, InvariantChecks.Observed> observed = new java.util.LinkedHashMap<>();
-        for (String line : Files.readAllLines(file)) {
-            String[] f = line.trim().split(" ");
-            if (f.length == 3) {
-                observed.put(f[0], new InvariantChecks.Observed(f[1].equals("-") ? null : OrderState.valueOf(f[1]),
-                        Integer.parseInt(f[2])));
-            }
-        }
-        return observed;
     }
 }

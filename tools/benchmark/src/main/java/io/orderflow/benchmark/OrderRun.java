@@ -3,7 +3,6 @@ package io.orderflow.benchmark;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topics;
-import io.orderflow.loadtest.InvariantChecks;
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.CommandStatus;
 import io.orderflow.schema.OrderCommand;
@@ -209,12 +208,6 @@ final class OrderRun implements AutoCloseable {
             }
         });
         return reasons;
-    }
-
-    Map<String, InvariantChecks.Observed> observed() {
-        Map<String, InvariantChecks.Observed> observed = new LinkedHashMap<>();
-        tracks.forEach((id, t) -> observed.put(id, new InvariantChecks.Observed(t.state, t.transitions)));
-        return observed;
     }
 
     String idPrefix() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * DESIGN.md's invariants after a load run, checked per order in the workers' own tables: stock never negative and
@@ -102,11 +103,17 @@ public final class InvariantChecks {
      */
     public static List<Violation> await(Config config, String idPrefix, Map<String, Observed> observed, Duration settle)
             throws InterruptedException {
+        return await(config, idPrefix, () -> observed, settle);
+    }
+
+    /** As above, asking {@code observed} again each time (for orders that may still be moving). */
+    public static List<Violation> await(Config config, String idPrefix, Supplier<Map<String, Observed>> observed,
+                                        Duration settle) throws InterruptedException {
         long deadline = System.nanoTime() + settle.toNanos();
         while (true) {
             List<Violation> violations;
             try (Connection db = DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword())) {
-                violations = evaluate(stock(db), observed, recorded(db, idPrefix));
+                violations = evaluate(stock(db), observed.get(), recorded(db, idPrefix));
             } catch (SQLException e) {
                 violations = List.of(new Violation("checks could not read the workers' tables: " + e.getMessage(), 1, List.of()));
             }
