@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.Topics;
 import io.orderflow.loadtest.InvariantChecks;
+import io.orderflow.schema.OrderState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,7 @@ public final class Benchmark {
 
         @Override
         public Integer call() throws Exception {
+            OrderRun.awaitReady(CONFIG, prefix + "ready-", OrderState.PENDING, Duration.ofMinutes(5));
             Scenario s = EngineAlone.measure(CONFIG, prefix, orders, timeout);
             try (Admin admin = admin()) {
                 SystemProbe probe = new SystemProbe(CONFIG, admin);
@@ -106,6 +108,7 @@ public final class Benchmark {
 
         @Override
         public Integer call() throws Exception {
+            OrderRun.awaitReady(CONFIG, prefix + "ready-", OrderState.DELIVERED, Duration.ofMinutes(5));
             RateSearch search = new RateSearch(start, factor, refinements, Math.min(start, 1), max);
             List<Choreography.Step> steps = new ArrayList<>();
             System.out.printf("==> finding the highest sustainable rate (%d s steps from %.1f orders/s)%n", stepSeconds, start);

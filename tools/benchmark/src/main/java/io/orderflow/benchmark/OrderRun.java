@@ -110,6 +110,22 @@ final class OrderRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one place command and waits until its order reaches {@code until}: a system that scripts/up.sh has just
+     * started may still be joining its groups, and a scenario must not count that time.
+     */
+    static void awaitReady(Config config, String idPrefix, OrderState until, Duration timeout) {
+        try (OrderRun run = new OrderRun(config, idPrefix)) {
+            System.out.printf("    waiting for the system to take one order to %s%n", until.name().toLowerCase());
+            run.send(io.orderflow.loadtest.Orders.place(idPrefix + "0", 300, new java.util.Random()));
+            run.flush();
+            run.drain(t -> t.state == until || t.rejected, timeout, timeout);
+            if (run.count(t -> t.state == until) == 0) {
+                throw new IllegalStateException("the system did not take an order to " + until + " within " + timeout);
+            }
+        }
+    }
+
     long count(Predicate<Track> which) {
         return tracks.values().stream().filter(which).count();
     }
