@@ -73,18 +73,8 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -z $(git status --porcelain --untracked-files=no 2>/dev/null) ]] || commit="$commit-dirty"
 export ORDERFLOW_CLK_TCK; ORDERFLOW_CLK_TCK=$(getconf CLK_TCK)
 
-if declare -F orderflow_launcher >/dev/null; then
-  # The packaged distribution (scripts/up.sh builds and installs it; its launcher runs `benchmark` like `load-test`).
-  packaged=1
-  bench() { "$(orderflow_launcher)" benchmark "$@"; }
-else
-  packaged=0
-  build_module_if_stale tools/benchmark >&2
-  bench() {
-    java -Xmx1g -Dlog4j2.configurationFile=log4j2-quiet.xml -cp "$(module_classpath tools/benchmark)" \
-      io.orderflow.benchmark.Benchmark "$@"
-  }
-fi
+# The benchmark's own steps run from the installed distribution (`orderflow benchmark`, like `orderflow load-test`).
+bench() { "$(orderflow_launcher)" benchmark "$@"; }
 pid_names() { (cd "$ORDERFLOW_PID_DIR" && ls -- *.pid 2>/dev/null | sed 's/\.pid$//' | sort) || true; }
 # The Orderflow processes: the pid files scripts/up.sh added to those of the infrastructure.
 service_names() { comm -13 <(printf '%s\n' "$infra_names") <(pid_names); }
@@ -94,10 +84,9 @@ say "benchmark $run at $commit (work files in $work)"
 scripts/down.sh --services >/dev/null   # a running system is restarted in the modes below
 infra/up.sh >/dev/null
 infra_names=$(pid_names)
-if ((packaged)); then   # build and install the distribution the benchmark's own steps run from
-  scripts/up.sh >"$work/up-build.log" 2>&1 || { tail -20 "$work/up-build.log"; die "scripts/up.sh failed"; }
-  stop_services
-fi
+# Build and install the distribution (its launcher runs the steps below), then measure the baseline without it.
+scripts/up.sh >"$work/up-build.log" 2>&1 || { tail -20 "$work/up-build.log"; die "scripts/up.sh failed"; }
+stop_services
 
 # ---- (a) the baseline, on the broker alone
 bench baseline --run "$run" --records "$records" --keys "$keys" --latency-rate "$latency_rate" \
@@ -105,7 +94,7 @@ bench baseline --run "$run" --records "$records" --keys "$keys" --latency-rate "
 
 # ---- the whole choreography
 say "starting the whole choreography"
-scripts/up.sh $( ((packaged)) && echo --no-build) >"$work/up.log" 2>&1 || { tail -20 "$work/up.log"; die "scripts/up.sh failed"; }
+scripts/up.sh --no-build >"$work/up.log" 2>&1 || { tail -20 "$work/up.log"; die "scripts/up.sh failed"; }
 
 # ---- (c) find the highest sustainable rate, then measure at it
 bench find-rate --prefix "$prefix" --start "$start_rate" --step-seconds "$step_seconds" \

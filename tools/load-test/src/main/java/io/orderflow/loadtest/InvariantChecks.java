@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * DESIGN.md's invariants after a load run, checked per order in the workers' own tables: stock never negative and
+ * docs/design.md's invariants after a load run, checked per order in the workers' own tables: stock never negative and
  * equal to its active reservations; exactly one live capture on a paid, shipped or delivered order and none on any
  * other; exactly one live label on a shipped or delivered order and none on any other; one audit row and one sent
  * e-mail per state change. Audit rows and mails may trail the transitions, and compensations may still be running

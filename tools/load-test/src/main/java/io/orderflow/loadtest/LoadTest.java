@@ -163,7 +163,7 @@ public final class LoadTest implements Callable<Integer> {
         NotDone.lines(notDone).forEach(line -> System.out.println("    " + line));
     }
 
-    /** DESIGN.md's invariants over this run's orders, from the workers' own tables. */
+    /** docs/design.md's invariants over this run's orders, from the workers' own tables. */
     private boolean checkInvariants(String run, Map<String, Track> tracks) throws InterruptedException {
         Map<String, InvariantChecks.Observed> observed = new HashMap<>();
         tracks.forEach((id, t) -> observed.put(id, new InvariantChecks.Observed(t.state, t.transitions)));
