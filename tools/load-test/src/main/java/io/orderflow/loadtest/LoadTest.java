@@ -3,22 +3,15 @@ package io.orderflow.loadtest;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topics;
-import io.orderflow.schema.Actor;
-import io.orderflow.schema.Money;
-import io.orderflow.schema.OrderCommand;
-import io.orderflow.schema.OrderDetails;
 import io.orderflow.schema.OrderEvent;
-import io.orderflow.schema.OrderLine;
 import io.orderflow.schema.OrderState;
-import io.orderflow.schema.Role;
 import io.orderflow.schema.StateChanged;
-import io.orderflow.schema.Transition;
 import io.orderflow.schema.TransitionUpdate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,6 +47,10 @@ public final class LoadTest implements Callable<Integer> {
 
     @Option(names = "--until", defaultValue = "DELIVERED", description = "State that counts as done (e.g. PAID)")
     OrderState until;
+
+    @Option(names = "--settle", defaultValue = "PT2M",
+            description = "How long the checks wait for trailing mails, audit rows and compensations (ISO-8601)")
+    Duration settle;
 
     private final Config config = Config.fromEnvironment();
 
@@ -105,7 +102,7 @@ public final class LoadTest implements Callable<Integer> {
                     tracks.put(orderId, t);
                     producer.send(new ProducerRecord<>(Topics.ORDER_COMMANDS.name(),
                             orderId.getBytes(StandardCharsets.UTF_8),
-                            Topics.ORDER_COMMANDS.valueSerde().serializer().serialize(null, place(orderId, random))));
+                            Topics.ORDER_COMMANDS.valueSerde().serializer().serialize(null, Orders.place(orderId, skus, random))));
                     placed++;
                     if (rate > 0 && placed >= allowed) {
                         break;
@@ -157,49 +154,26 @@ public final class LoadTest implements Callable<Integer> {
                 done / seconds, transitions / seconds, transitions);
         System.out.printf("    place command -> first event (ms): %s%n", percentiles(placeToEvent));
         System.out.printf("    one transition -> the next, through a worker (ms): %s%n", percentiles(steps));
-        Map<String, Integer> problems = new HashMap<>();
-        tracks.values().stream().filter(t -> t.state != until).forEach(t -> problems.merge(
-                (t.state == null ? "no event" : t.state.name().toLowerCase()) + (t.problem == null ? "" : " / " + t.problem),
-                1, Integer::sum));
-        problems.forEach((what, n) -> System.out.printf("    not done: %d x %s%n", n, what));
+        Map<String, String> notDone = new LinkedHashMap<>();
+        tracks.forEach((id, t) -> {
+            if (t.state != until) {
+                notDone.put(id, NotDone.reason(t.state, t.problem));
+            }
+        });
+        NotDone.lines(notDone).forEach(line -> System.out.println("    " + line));
     }
 
-    /** docs/design.md invariants 1 and 2 after the run, read from the workers' own tables. */
-    private boolean checkInvariants(String run, Map<String, Track> tracks) {
-        long delivered = tracks.values().stream().filter(t -> t.state == OrderState.DELIVERED).count();
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection(config.dbUrl(), config.dbUser(),
-                config.dbPassword())) {
-            long discrepancies = count(db, "select count(*) from inventory.stock_discrepancies");
-            long negative = count(db, "select count(*) from inventory.stock where reserved < 0 or on_hand - reserved < 0");
-            long wrongCaptures = count(db, """
-                    select count(*) from (select order_id from payment.payments
-                                          where kind = 'CAPTURE' and status = 'SUCCEEDED' and undone_by is null
-                                            and order_id like ? group by order_id having count(*) <> 1) x""",
-                    run + "-%");
-            long captured = count(db, """
-                    select count(distinct order_id) from payment.payments
-                    where kind = 'CAPTURE' and status = 'SUCCEEDED' and undone_by is null and order_id like ?""",
-                    run + "-%");
-            System.out.printf("==> checks: %d SKUs whose reserved differs from their active reservations, %d with"
-                    + " negative stock, %d orders with other than one live capture, %d captured for %d delivered%n",
-                    discrepancies, negative, wrongCaptures, captured, delivered);
-            return discrepancies == 0 && negative == 0 && wrongCaptures == 0 && captured >= delivered;
-        } catch (java.sql.SQLException e) {
-            System.out.println("==> checks skipped: cannot read the workers' tables (" + e.getMessage() + ")");
-            return false;
+    /** docs/design.md's invariants over this run's orders, from the workers' own tables. */
+    private boolean checkInvariants(String run, Map<String, Track> tracks) throws InterruptedException {
+        Map<String, InvariantChecks.Observed> observed = new HashMap<>();
+        tracks.forEach((id, t) -> observed.put(id, new InvariantChecks.Observed(t.state, t.transitions)));
+        List<InvariantChecks.Violation> violations = InvariantChecks.await(config, run + "-", observed, settle);
+        if (violations.isEmpty()) {
+            System.out.printf("==> checks: all pass for %d orders (stock, captures, labels, one audit row and one"
+                    + " e-mail per state change)%n", tracks.size());
         }
-    }
-
-    private static long count(java.sql.Connection db, String sql, String... args) throws java.sql.SQLException {
-        try (var statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                statement.setString(i + 1, args[i]);
-            }
-            try (var rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        violations.forEach(v -> System.out.println("==> check FAILED: " + v.line()));
+        return violations.isEmpty();
     }
 
     private static String percentiles(List<Long> micros) {
@@ -214,21 +188,6 @@ public final class LoadTest implements Callable<Integer> {
 
     private static double at(List<Long> sorted, double q) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)) / 1e3;
-    }
-
-    private OrderCommand place(String orderId, Random random) {
-        int lineCount = 1 + random.nextInt(3);
-        List<OrderLine> lines = new ArrayList<>();
-        for (int i = 0; i < lineCount; i++) {
-            lines.add(new OrderLine("SKU-" + (1 + random.nextInt(skus)), 1 + random.nextInt(2),
-                    new Money(500L + random.nextInt(5_000), "EUR")));
-        }
-        String customer = "load-customer-" + random.nextInt(1_000);
-        return OrderCommand.newBuilder()
-                .setCommandId(orderId + "-place").setOrderId(orderId).setTransition(Transition.PLACE)
-                .setActor(new Actor(customer, Role.CUSTOMER)).setCorrelationId(orderId).setIssuedAt(Instant.now())
-                .setDetails(new OrderDetails(customer, customer + "@example.com", lines, "pm_card_ok", "Load Tester, 1 Test Street, 10115 Berlin, DE"))
-                .build();
     }
 
     private static java.util.Properties withoutGroup(java.util.Properties props) {
