@@ -43,7 +43,8 @@ final class Pages {
     private static final String SESSION_KEY = "session";
     /** How long a click's own request waits for the answer before handing over to polling. */
     private static final Duration FIRST_WAIT = Duration.ofSeconds(2);
-    private static final Set<String> PUBLIC_PREFIXES = Set.of("/login", "/webjars/", "/static/", "/api/", "/health");
+    private static final Set<String> PUBLIC_PREFIXES = Set.of("/login", "/webjars/", "/static/", "/api/", "/health",
+            "/favicon.ico");
 
     private final AdminWeb.Parts parts;
     private final Templates templates;
@@ -59,6 +60,7 @@ final class Pages {
         routes.exception(NotFoundResponse.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
         routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         routes.get("/health", ctx -> ctx.result("ok"));
+        routes.get("/favicon.ico", ctx -> ctx.status(204));
         routes.get("/", ctx -> ctx.redirect("/orders"));
         routes.get("/login", this::loginForm);
         routes.post("/login", this::login);
@@ -149,8 +151,10 @@ final class Pages {
     }
 
     private void showLogin(Context ctx, String error, int status) {
-        // Before there is a session, the form is tied to the browser by a cookie it must echo (double submit).
-        String token = Secrets.random();
+        // Before there is a session, the form is tied to the browser by a cookie it must echo (double submit). The
+        // browser's token is kept if it has one, so a second tab (or a stray request) does not void the first form.
+        String existing = ctx.cookie(LOGIN_COOKIE);
+        String token = existing != null && existing.length() >= 40 ? existing : Secrets.random();
         cookie(ctx, LOGIN_COOKIE, token, Duration.ofMinutes(30));
         ctx.status(status);
         templates.page(ctx, "login.jte", new PageContext("Sign in", null, token), "error", error);
