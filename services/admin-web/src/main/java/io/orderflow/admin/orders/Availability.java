@@ -51,6 +51,7 @@ public final class Availability {
         return Arrays.stream(Transition.values())
                 .filter(t -> t != Transition.PLACE)
                 .map(t -> decide(domain, t, actor))
+                .sorted(java.util.Comparator.comparing(o -> !o.allowed())) // what can be done first, in table order
                 .toList();
     }
 

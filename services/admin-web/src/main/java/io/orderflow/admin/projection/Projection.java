@@ -30,7 +30,7 @@ public final class Projection {
                 in_flight_actor, in_flight_role, held_reason, flagged_reason, last_event_at, last_event_version)
             values (:id, :state, :version, :customerId, :email, :paymentMethod, :address, :totalMinor, :currency,
                 :placedAt, :updatedAt, :at, :paymentReference, :labelId, :trackingNumber, :note, :inFlight,
-                :effect, :requestId, :at, :deadline, :actorId, :actorRole, :held, :flagged, :at, :version)
+                :effect, :requestId, :inFlightSince, :deadline, :actorId, :actorRole, :held, :flagged, :at, :version)
             on conflict (order_id) do update set
                 state = excluded.state, version = excluded.version, updated_at = excluded.updated_at,
                 payment_reference = excluded.payment_reference, label_id = excluded.label_id,
@@ -94,6 +94,7 @@ public final class Projection {
                 .bind("inFlight", o.getPendingTransition() == null ? null : o.getPendingTransition().name())
                 .bind("effect", starts ? request.getEffect().name() : null)
                 .bind("requestId", starts ? request.getRequestId() : null)
+                .bind("inFlightSince", starts ? time(event.getOccurredAt()) : null)
                 .bind("deadline", starts ? time(request.getDeadline()) : null)
                 .bind("actorId", starts ? event.getActor().getUserId() : null)
                 .bind("actorRole", starts ? event.getActor().getRole().name() : null)

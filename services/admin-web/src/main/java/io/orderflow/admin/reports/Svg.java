@@ -41,9 +41,9 @@ public final class Svg {
     /** Stacked columns over time: {@code buckets} on the x axis, one colour per series, with a legend. */
     public static String stackedColumns(String title, List<String> buckets, Map<String, long[]> series) {
         int width = 720;
-        int height = 300;
+        int height = 330;
         int left = 40;
-        int bottom = 60;
+        int bottom = 100; // rotated time labels, then the legend
         int top = 20;
         int plotHeight = height - bottom - top;
         long max = 1;

@@ -66,6 +66,7 @@ final class Pages {
         routes.post("/login", this::login);
         routes.post("/logout", this::logout);
         routes.get("/orders", this::orders);
+        routes.get("/orders/counts", this::stateCounts);
         routes.get("/orders/{id}", this::order);
         routes.get("/orders/{id}/panel", this::panel);
         routes.post("/orders/{id}/transitions/{transition}", this::transition);
@@ -195,8 +196,13 @@ final class Pages {
                 ctx.queryParam("q"), ctx.queryParam("sort"), ctx.queryParam("after"), ctx.queryParam("limit"));
         OrderQueries.Page result = parts.orders().list(filter);
         templates.page(ctx, "orders.jte", page(ctx, "Orders"), "filter", filter, "result", result,
-                "counts", parts.orders().countsByState(), "states", names(OrderState.values()),
-                "transitions", bulkTransitions());
+                "states", names(OrderState.values()), "transitions", bulkTransitions());
+    }
+
+    /** The per-state counts above the list: fetched after the list itself, so the list never waits for them. */
+    private void stateCounts(Context ctx) {
+        OrderFilter filter = OrderFilter.parse(ctx.queryParam("state"), null, null, null, null, null);
+        templates.fragment(ctx, "state-chips.jte", "filter", filter, "counts", parts.orders().countsByState());
     }
 
     private void order(Context ctx) {
