@@ -24,7 +24,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Orders through the engine and all three effect workers, against real Kafka, PostgreSQL and the sandboxes. */
+/**
+ * Orders through the engine and all three effect workers, against real Kafka, PostgreSQL and the sandboxes. Here
+ * each service is started on its own; {@link OneHostEndToEndTest} and {@link TwoHostsEndToEndTest} run the same
+ * tests on services started through service hosts.
+ */
 class ChoreographyEndToEndTest {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static final String PLENTY = "SKU-" + RUN + "-PLENTY";
@@ -33,12 +37,15 @@ class ChoreographyEndToEndTest {
     private static final String SPARE = "SKU-" + RUN + "-SPARE";
     private static final String ADDRESS = "Ann Smith, 1 Main St, 10115 Berlin, DE";
 
-    private static Choreography system;
+    // Each test works on SKUs of its own, so the tests can run in any order.
+    static final String STOCK = PLENTY + ":1000," + SCARCE + ":1," + FEW + ":40," + SPARE + ":10";
+
+    /** The system under test; subclasses run the same tests on the services started another way. */
+    static Choreography system;
 
     @BeforeAll
     static void start() throws Exception {
-        // Each test works on SKUs of its own, so the tests can run in any order.
-        system = new Choreography(PLENTY + ":1000," + SCARCE + ":1," + FEW + ":40," + SPARE + ":10");
+        system = Choreography.standalone(STOCK);
     }
 
     @AfterAll
