@@ -53,6 +53,12 @@ class AdminBrowserTest {
         browser.click("#sign-in");
     }
 
+    /** Signs in and waits for the orders page, however long the password check takes on a busy machine. */
+    private static void signedIn(String user, String password) {
+        signIn(user, password);
+        browser.waitFor(".whoami");
+    }
+
     private static void signOut() {
         browser.click(".whoami button");
         browser.waitFor("#sign-in");
@@ -81,7 +87,7 @@ class AdminBrowserTest {
         signIn("admin", "not-the-password");
         assertThat(browser.find("#login-error").getText()).contains("wrong user name or password");
         browser.screenshot("01-login-refused");
-        signIn("admin", AdminSystem.ADMIN_PASSWORD);
+        signedIn("admin", AdminSystem.ADMIN_PASSWORD);
         assertThat(browser.find(".whoami").getText()).contains("admin (admin)");
         browser.screenshot("02-orders-list");
     }
@@ -132,7 +138,7 @@ class AdminBrowserTest {
         String clerk = "clerk-" + RUN;
         SYSTEM.users().create(clerk, AdminSystem.ADMIN_PASSWORD, Role.ADMIN);
         signOut();
-        signIn(clerk, AdminSystem.ADMIN_PASSWORD);
+        signedIn(clerk, AdminSystem.ADMIN_PASSWORD);
         openOrder(id);
         // The clerk's role changes after the page was drawn: the button is still there, the engine refuses it.
         SYSTEM.users().setRole(clerk, Role.WAREHOUSE);
@@ -143,7 +149,7 @@ class AdminBrowserTest {
                 .contains("role warehouse may not cancel order " + id).contains("FORBIDDEN");
         browser.screenshot("06-refused-by-role");
         signOut();
-        signIn("admin", AdminSystem.ADMIN_PASSWORD);
+        signedIn("admin", AdminSystem.ADMIN_PASSWORD);
     }
 
     @Test
