@@ -48,17 +48,23 @@ if pid=$(proc_pid "$name"); then
   say "$name already running (pid $pid); scripts/restart.sh restarts it on the build installed last"
 else
   log=$(log_file "$name")
+  # The first host serves metrics and health on $ORDERFLOW_METRICS_PORT, further ones on the next free port.
+  port=$ORDERFLOW_METRICS_PORT
+  if [[ $name != orderflow ]]; then
+    port=$((port + 1))
+    while [[ -n $(ss -Hltn "sport = :$port" 2>/dev/null) ]]; do port=$((port + 1)); done
+  fi
+  require_port_free "$port" "the metrics and health endpoint of $name"
   say "starting $name: orderflow run ${services[*]:-(all services)} (log: $log)"
   printf '%s\n' "${services[@]:-all}" >"$ORDERFLOW_PID_DIR/$name.services"
-  touch "$log"
-  from=$(($(wc -l <"$log") + 1))
+  echo "$port" >"$ORDERFLOW_PID_DIR/$name.port"
   # Kafka Streams state stores live with the rest of the run data, one folder per host.
-  ORDERFLOW_STATE_DIR="${ORDERFLOW_STATE_DIR:-$ORDERFLOW_RUN_DIR/streams/$name}" \
+  ORDERFLOW_STATE_DIR="${ORDERFLOW_STATE_DIR:-$ORDERFLOW_RUN_DIR/streams/$name}" ORDERFLOW_METRICS_PORT=$port \
     ORDERFLOW_JAVA_OPTS="-Dorderflow.name=$name ${ORDERFLOW_JAVA_OPTS:-}" \
     start_process "$name" "$launcher" run "${services[@]}"
-  # The host logs "running [...]" once every service has started; a service that cannot start ends it at once.
-  started() { grep -q "running \[" <(tail -n "+$from" "$log"); }
-  await "$name" 240 "$name to start its services" started
+  # Ready once every service has started and the host reaches Kafka and PostgreSQL; a service that cannot start
+  # ends the host at once, and the wait shows its log.
+  await "$name" 300 "$name to be ready (http://127.0.0.1:$port/health/ready)" http_ok "http://127.0.0.1:$port/health/ready"
 fi
 
 # ---- summary
@@ -74,6 +80,7 @@ for host in $(host_names); do
   if pid=$(proc_pid "$host"); then
     printf '    %-12s pid %s, services: %s, log %s\n' "$host" "$pid" \
       "$(paste -sd' ' "$ORDERFLOW_PID_DIR/$host.services" 2>/dev/null)" "$(log_file "$host")"
+    printf '    %-12s http://127.0.0.1:%s/metrics, /health/ready, /health/live\n' "" "$(cat "$ORDERFLOW_PID_DIR/$host.port")"
   fi
 done
 cat <<SUMMARY

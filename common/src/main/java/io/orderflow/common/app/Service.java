@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One service a process can host: a name, short aliases (e.g. {@code engine}), and how to start it. A service owns its
- * consumer groups, transactional ids, database schema and outbox, so it runs the same hosted with others in one JVM
- * or alone in a process of its own. {@link ServiceHost} runs a set of them.
+ * One service a process can host: a name, short aliases (e.g. {@code engine}), whether it needs the database (so the
+ * process's readiness checks it), and how to start it. A service owns its consumer groups, transactional ids,
+ * database schema and outbox, so it runs the same hosted with others in one JVM or alone in a process of its own.
+ * {@link ServiceHost} runs a set of them.
  */
-public record Service(String name, Set<String> aliases, Starter starter) {
+public record Service(String name, Set<String> aliases, boolean usesDatabase, Starter starter) {
 
     /** Starts a service with the process's settings and returns what must be closed to stop it. */
     @FunctionalInterface

@@ -21,15 +21,16 @@ import java.util.Set;
  */
 public final class OrderflowServices {
     public static final List<Service> ALL = List.of(
-            new Service("inventory-worker", Set.of("inventory"), config -> InventoryWorker.start(config, Clock.systemUTC())),
-            new Service("payment-worker", Set.of("payment"), PaymentWorker::start),
-            new Service("shipping-worker", Set.of("shipping"), ShippingWorker::start),
-            new Service("notification-worker", Set.of("notification"), NotificationWorker::start),
-            new Service("audit-worker", Set.of("audit"), config -> AuditWorker.start(config, Clock.systemUTC(),
+            new Service("inventory-worker", Set.of("inventory"), true,
+                    config -> InventoryWorker.start(config, Clock.systemUTC())),
+            new Service("payment-worker", Set.of("payment"), true, PaymentWorker::start),
+            new Service("shipping-worker", Set.of("shipping"), true, ShippingWorker::start),
+            new Service("notification-worker", Set.of("notification"), true, NotificationWorker::start),
+            new Service("audit-worker", Set.of("audit"), true, config -> AuditWorker.start(config, Clock.systemUTC(),
                     Metrics.globalRegistry, AuditTopics.standard())),
-            new Service("order-engine", Set.of("engine"), OrderEngineMain::start),
-            new Service("projector", Set.of("read-model"), config -> Projector.start(config, Clock.systemUTC())),
-            new Service("admin-web", Set.of("admin"), config -> AdminWeb.start(config, Clock.systemUTC())));
+            new Service("order-engine", Set.of("engine"), false, OrderEngineMain::start),
+            new Service("projector", Set.of("read-model"), true, config -> Projector.start(config, Clock.systemUTC())),
+            new Service("admin-web", Set.of("admin"), true, config -> AdminWeb.start(config, Clock.systemUTC())));
 
     private OrderflowServices() {}
 

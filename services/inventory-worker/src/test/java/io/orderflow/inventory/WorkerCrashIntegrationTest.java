@@ -149,6 +149,7 @@ class WorkerCrashIntegrationTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 WorkerProcessMain.class.getName());
+        builder.environment().remove("ORDERFLOW_METRICS_PORT");   // no second process on a system's metrics port
         builder.environment().put(Database.SCHEMA_SETTING, schema.schema());
         builder.environment().put("ORDERFLOW_INVENTORY_GROUP", bed.group());
         builder.environment().put(StockSeed.SETTING, StockSeed.NONE);

@@ -12,7 +12,7 @@ final class WorkerProcessMain {
     private WorkerProcessMain() {}
 
     public static void main(String[] args) {
-        ServiceHost.run(List.of(new Service("inventory-worker", Set.of(),
+        ServiceHost.run(List.of(new Service("inventory-worker", Set.of(), true,
                 config -> InventoryWorker.start(config, Clock.systemUTC()))), Config.fromEnvironment());
     }
 }

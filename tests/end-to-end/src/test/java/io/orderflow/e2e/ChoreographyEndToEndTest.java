@@ -23,12 +23,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Orders through the engine and all three effect workers, against real Kafka, PostgreSQL and the sandboxes. Here
  * each service is started on its own; {@link OneHostEndToEndTest} and {@link TwoHostsEndToEndTest} run the same
  * tests on services started through service hosts.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)   // so a subclass can say how to start the system
 class ChoreographyEndToEndTest {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static final String PLENTY = "SKU-" + RUN + "-PLENTY";
@@ -40,18 +42,24 @@ class ChoreographyEndToEndTest {
     // Each test works on SKUs of its own, so the tests can run in any order.
     static final String STOCK = PLENTY + ":1000," + SCARCE + ":1," + FEW + ":40," + SPARE + ":10";
 
-    /** The system under test; subclasses run the same tests on the services started another way. */
+    /** The system under test, one per test class (the helpers below are static). */
     static Choreography system;
 
+    /** How this class starts the services: each on its own. Subclasses run the same tests on another way. */
+    Choreography startSystem() throws Exception {
+        return Choreography.standalone(STOCK);
+    }
+
     @BeforeAll
-    static void start() throws Exception {
-        system = Choreography.standalone(STOCK);
+    void start() throws Exception {
+        system = startSystem();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (system != null) {
             system.close();
+            system = null;
         }
     }
 
