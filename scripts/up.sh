@@ -74,6 +74,7 @@ cat <<SUMMARY
     PostgreSQL   $ORDERFLOW_DB_URL  user $ORDERFLOW_DB_USER   shell: infra/postgres.sh psql
     Mail sink    SMTP 127.0.0.1:$ORDERFLOW_SMTP_PORT, IMAP 127.0.0.1:$ORDERFLOW_IMAP_PORT, inbox API http://127.0.0.1:$ORDERFLOW_MAIL_API_PORT/api/user/{email}/messages/INBOX
     Sandbox      gateway http://127.0.0.1:$ORDERFLOW_GATEWAY_PORT, carrier http://127.0.0.1:$ORDERFLOW_CARRIER_PORT
+    Admin        http://127.0.0.1:$ORDERFLOW_ADMIN_PORT/  user admin, password \$ORDERFLOW_ADMIN_PASSWORD or: grep 'log in as' $(log_file "$name")
 SUMMARY
 for host in $(host_names); do
   if pid=$(proc_pid "$host"); then

@@ -1,6 +1,8 @@
 package io.orderflow.host;
 
 import io.micrometer.core.instrument.Metrics;
+import io.orderflow.admin.AdminWeb;
+import io.orderflow.admin.projection.Projector;
 import io.orderflow.audit.AuditTopics;
 import io.orderflow.audit.AuditWorker;
 import io.orderflow.common.app.Service;
@@ -26,7 +28,9 @@ public final class OrderflowServices {
             new Service("notification-worker", Set.of("notification"), true, NotificationWorker::start),
             new Service("audit-worker", Set.of("audit"), true, config -> AuditWorker.start(config, Clock.systemUTC(),
                     Metrics.globalRegistry, AuditTopics.standard())),
-            new Service("order-engine", Set.of("engine"), false, OrderEngineMain::start));
+            new Service("order-engine", Set.of("engine"), false, OrderEngineMain::start),
+            new Service("projector", Set.of("read-model"), true, config -> Projector.start(config, Clock.systemUTC())),
+            new Service("admin-web", Set.of("admin"), true, config -> AdminWeb.start(config, Clock.systemUTC())));
 
     private OrderflowServices() {}
 

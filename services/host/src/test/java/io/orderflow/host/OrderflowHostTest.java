@@ -19,7 +19,7 @@ class OrderflowHostTest {
     @Test
     void noNameRunsEveryServiceWorkersFirstEngineLast() {
         assertThat(planned()).containsExactly("inventory-worker", "payment-worker", "shipping-worker",
-                "notification-worker", "audit-worker", "order-engine");
+                "notification-worker", "audit-worker", "order-engine", "projector", "admin-web");
     }
 
     @Test

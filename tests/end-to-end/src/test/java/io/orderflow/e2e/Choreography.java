@@ -53,7 +53,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The whole system in one JVM for tests: sandbox gateway and carrier, the engine and the effect workers, each in a
  * fresh consumer group, and a tail of orders.events by order id. {@link #standalone} starts the engine and the three
- * effect workers each on its own, each worker in a fresh schema; {@link #hosted} starts all six services through
+ * effect workers each on its own, each worker in a fresh schema; {@link #hosted} starts every service through
  * service hosts, as {@code orderflow run} does, in a fresh database where each has its usual schema.
  */
 final class Choreography implements AutoCloseable {
@@ -96,6 +96,7 @@ final class Choreography implements AutoCloseable {
                 .with("ORDERFLOW_GATEWAY_URL", sandbox.gatewayUri().toString())
                 .with("ORDERFLOW_CARRIER_URL", sandbox.carrierUri().toString())
                 .with("ORDERFLOW_SHIPPING_WEBHOOK_PORT", "0")
+                .with("ORDERFLOW_ADMIN_PORT", "0")
                 .with("ORDERFLOW_INVENTORY_SEED", inventorySeed)
                 .with("ORDERFLOW_OUTBOX_POLL_INTERVAL", "2s");
         for (String service : SERVICES) {
