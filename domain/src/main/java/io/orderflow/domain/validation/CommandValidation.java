@@ -65,10 +65,10 @@ public final class CommandValidation {
         if (tooLong.isPresent()) {
             return List.of(tooLong.get());
         }
-        List<String> missing = PostalAddress.read(address).missing();
-        if (!missing.isEmpty()) {
-            return List.of(new Problem(field, "shipping address " + InputRules.shown(address.trim()) + " lacks the "
-                    + and(missing) + "; write it like " + PostalAddress.EXAMPLE));
+        PostalAddress.Reading reading = PostalAddress.read(address);
+        if (reading.address().isEmpty()) {
+            return List.of(new Problem(field, "shipping address " + InputRules.shown(address.trim()) + " lacks "
+                    + reading.lacking() + "; write it like " + PostalAddress.EXAMPLE));
         }
         return List.of();
     }
@@ -119,12 +119,5 @@ public final class CommandValidation {
             }
         }
         return problems;
-    }
-
-    private static String and(List<String> names) {
-        if (names.size() == 1) {
-            return names.get(0);
-        }
-        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 }

@@ -16,7 +16,14 @@ public record PostalAddress(String name, String line1, String line2, String post
     public static final String EXAMPLE = "'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'";
 
     /** The address's parts, or the required parts it lacks ("street", "postal code", "city"). */
-    public record Reading(Optional<PostalAddress> address, List<String> missing) {}
+    public record Reading(Optional<PostalAddress> address, List<String> missing) {
+        /** What a person reads about an incomplete address: "the street and postal code". */
+        public String lacking() {
+            String parts = missing.size() == 1 ? missing.get(0)
+                    : String.join(", ", missing.subList(0, missing.size() - 1)) + " and " + missing.get(missing.size() - 1);
+            return "the " + parts;
+        }
+    }
 
     public static Reading read(String text) {
         List<String> parts = text == null ? new ArrayList<>() : new ArrayList<>(Arrays.stream(text.split("[,;\\n]"))

@@ -152,8 +152,8 @@ class LabelIntegrationTest {
 
         EffectOutcome failed = fixture.awaitOutcome(orderId, o -> o.getStatus() == OutcomeStatus.FAILED);
 
-        assertThat(failed.getReason()).isEqualTo("cannot create a label: shipping address '1 Main St' needs a street "
-                + "and a postal code with city, like 'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'");
+        assertThat(failed.getReason()).isEqualTo("cannot create a label: shipping address '1 Main St' lacks the "
+                + "street; write it like 'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'");
         assertThat(fixture.labels(orderId)).isEmpty();
     }
 
