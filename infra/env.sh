@@ -26,6 +26,8 @@ ORDERFLOW_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 : "${ORDERFLOW_GATEWAY_PORT:=8091}"
 : "${ORDERFLOW_CARRIER_PORT:=8092}"
 : "${ORDERFLOW_ADMIN_PORT:=8080}"
+# Each host process serves Prometheus metrics and health here (scripts/up.sh gives further hosts the next free port).
+: "${ORDERFLOW_METRICS_PORT:=9464}"
 # What the payment and shipping workers call: the sandboxes above unless pointed elsewhere.
 : "${ORDERFLOW_GATEWAY_URL:=http://127.0.0.1:$ORDERFLOW_GATEWAY_PORT}"
 : "${ORDERFLOW_CARRIER_URL:=http://127.0.0.1:$ORDERFLOW_CARRIER_PORT}"
@@ -35,7 +37,8 @@ export ORDERFLOW_HOME ORDERFLOW_RUN_DIR \
   ORDERFLOW_KAFKA_PORT ORDERFLOW_KAFKA_CONTROLLER_PORT ORDERFLOW_KAFKA_BOOTSTRAP ORDERFLOW_PARTITIONS \
   ORDERFLOW_DB_PORT ORDERFLOW_DB_NAME ORDERFLOW_DB_URL ORDERFLOW_DB_USER ORDERFLOW_DB_PASSWORD \
   ORDERFLOW_SMTP_PORT ORDERFLOW_IMAP_PORT ORDERFLOW_MAIL_API_PORT \
-  ORDERFLOW_GATEWAY_PORT ORDERFLOW_CARRIER_PORT ORDERFLOW_ADMIN_PORT ORDERFLOW_GATEWAY_URL ORDERFLOW_CARRIER_URL
+  ORDERFLOW_GATEWAY_PORT ORDERFLOW_CARRIER_PORT ORDERFLOW_ADMIN_PORT ORDERFLOW_GATEWAY_URL ORDERFLOW_CARRIER_URL \
+  ORDERFLOW_METRICS_PORT
 
 ORDERFLOW_LOG_DIR="$ORDERFLOW_RUN_DIR/logs"
 ORDERFLOW_PID_DIR="$ORDERFLOW_RUN_DIR/pids"
@@ -122,9 +125,16 @@ proc_pid() {
 # it outlives this script and a Ctrl-C in this terminal; output appended to its log.
 start_java() {
   local name=$1; shift
+  start_process "$name" java "-Dorderflow.name=$name" "$@"
+}
+
+# start_process NAME COMMAND...: like start_java, for a command that execs java with -Dorderflow.name=NAME
+# (bin/orderflow does, given it in ORDERFLOW_JAVA_OPTS), so the pid stays the java process's.
+start_process() {
+  local name=$1; shift
   local log; log=$(log_file "$name")
   echo "----- $(date '+%F %T') starting $name" >>"$log"
-  setsid java "-Dorderflow.name=$name" "$@" >>"$log" 2>&1 </dev/null &
+  setsid "$@" >>"$log" 2>&1 </dev/null &
   echo $! >"$(pid_file "$name")"
 }
 
@@ -153,7 +163,7 @@ proc_status() {
   else echo "$1: stopped"; return 3; fi
 }
 
-# ---------------------------------------------------------------- Maven modules
+# ---------------------------------------------------------------- Maven
 
 # mvn_quiet WHAT ARGS...: Maven in the repo root, silent unless it fails (Maven
 # 3.8's -q still prints colour codes), then its output and a clear error.
@@ -162,46 +172,66 @@ mvn_quiet() {
   out=$(cd "$ORDERFLOW_HOME" && mvn -q -B "$@" 2>&1 </dev/null) || { echo "$out" | tail -n 40 >&2; die "$what failed: mvn $*"; }
 }
 
-# module_classpath MODULE-DIR: runtime classpath of a module of this repo,
-# <module>/target/classes + its dependencies. The dependency part is cached in
-# <module>/target/classpath.txt and recomputed when its pom or the parent pom changes.
-module_classpath() {
-  local dir="$ORDERFLOW_HOME/$1"
-  local cache="$dir/target/classpath.txt"
-  [[ -f $dir/pom.xml ]] || die "no Maven module at $dir"
-  if [[ ! -f $cache || $dir/pom.xml -nt $cache || $ORDERFLOW_HOME/pom.xml -nt $cache ]]; then
-    mkdir -p "$dir/target"
-    # `-f module/pom.xml` resolves the parent from ~/.m2, so install it first (a second or two).
-    mvn_quiet "installing the parent pom" -N install
-    # Sibling modules it needs come from ~/.m2 too: scripts/up.sh installs them.
-    mvn_quiet "resolving the classpath of $1" -f "$dir/pom.xml" dependency:build-classpath \
-      -DincludeScope=runtime -Dmdep.outputFile="$cache.$$"
-    mv "$cache.$$" "$cache"   # per-process temp name: two scripts may resolve at once
-  fi
-  echo "$dir/target/classes:$(cat "$cache")"
-}
+# ---------------------------------------------------------------- the distribution
+# `mvn package` builds it in dist/target/orderflow (bin/orderflow, lib/, config/). Everything runs from a copy
+# installed in $ORDERFLOW_RUN_DIR/dist/<build>/, reached through the symlink $ORDERFLOW_RUN_DIR/dist/current,
+# so a rebuild (or `mvn clean`) never touches the jars of a running process.
 
-# build_module_if_stale MODULE-DIR: compile and install the module (and, when it
-# is in the reactor, the modules it needs) if its sources or pom changed since
-# the last build by these scripts. scripts/up.sh builds everything anyway.
-build_module_if_stale() {
-  local dir="$ORDERFLOW_HOME/$1"
-  local stamp="$dir/target/.orderflow-built"
-  if [[ -f $stamp && -z $(find "$dir/pom.xml" "$dir/src" -newer "$stamp" -print -quit 2>/dev/null) ]]; then
+ORDERFLOW_DIST_BUILT="$ORDERFLOW_HOME/dist/target/orderflow"
+ORDERFLOW_DIST_CURRENT="$ORDERFLOW_RUN_DIR/dist/current"
+
+# dist_id DIR: names, sizes and times of a distribution's files (cp -a keeps them), to tell builds apart.
+dist_id() { (cd "$1" 2>/dev/null && find . -type f -printf '%p %s %T@\n' | sort | md5sum); }
+
+# install_dist: install the built distribution unless the installed one is already that build.
+install_dist() {
+  local target
+  [[ -x $ORDERFLOW_DIST_BUILT/bin/orderflow ]] \
+    || die "no distribution in $ORDERFLOW_DIST_BUILT: build it with mvn package -DskipTests"
+  if [[ $(dist_id "$ORDERFLOW_DIST_BUILT") == "$(dist_id "$ORDERFLOW_DIST_CURRENT")" ]]; then
     return 0
   fi
-  say "building $1"
-  if grep -q "<module>$1</module>" "$ORDERFLOW_HOME/pom.xml"; then
-    mvn_quiet "building $1" install -DskipTests -pl "$1" -am
-  else
-    mvn_quiet "installing the parent pom" -N install
-    mvn_quiet "building $1" -f "$1/pom.xml" install -DskipTests
-  fi
-  touch "$stamp"
+  target="$ORDERFLOW_RUN_DIR/dist/$(date +%Y%m%d-%H%M%S)-$$"
+  mkdir -p "$target"
+  cp -a "$ORDERFLOW_DIST_BUILT/." "$target/"
+  ln -sfn "$target" "$ORDERFLOW_DIST_CURRENT.new"
+  mv -T "$ORDERFLOW_DIST_CURRENT.new" "$ORDERFLOW_DIST_CURRENT"   # atomic: a starting process sees old or new
+  note "installed the distribution in $target"
+  prune_dists
 }
 
-# ---------------------------------------------------------------- services
+# Older installs go once no process runs from them (their path is on a running java's command line).
+prune_dists() {
+  local dir current
+  current=$(readlink -f "$ORDERFLOW_DIST_CURRENT")
+  for dir in "$ORDERFLOW_RUN_DIR"/dist/2*; do
+    [[ -d $dir && $dir != "$current" ]] || continue
+    grep -qsF "$dir/" /proc/[0-9]*/cmdline || rm -rf "$dir"
+  done
+}
 
-# The Orderflow services scripts/up.sh runs: "NAME MODULE-DIR MAIN-CLASS" lines
-# of scripts/services.txt, without comments and blank lines.
-service_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ORDERFLOW_HOME/scripts/services.txt"; }
+# orderflow_launcher: path of the installed bin/orderflow; builds and installs the distribution only when none is
+# installed yet (scripts/up.sh rebuilds; the CLI wrappers never do).
+orderflow_launcher() {
+  if [[ ! -x $ORDERFLOW_DIST_CURRENT/bin/orderflow ]]; then
+    if [[ ! -x $ORDERFLOW_DIST_BUILT/bin/orderflow ]]; then
+      say "building the distribution (once; scripts/up.sh rebuilds it)" >&2
+      mvn_quiet "building the distribution" package -DskipTests -pl dist -am
+    fi
+    install_dist >&2
+  fi
+  echo "$ORDERFLOW_DIST_CURRENT/bin/orderflow"
+}
+
+# ---------------------------------------------------------------- service hosts
+# A host is one `orderflow run [SERVICE...]` process; scripts/up.sh starts one named "orderflow" (more with
+# --name orderflow-NAME). Its pid file is $ORDERFLOW_PID_DIR/NAME.pid; NAME.services says what it was asked to run.
+
+# The names of the hosts with a pid file (running or just crashed).
+host_names() {
+  local f
+  for f in "$ORDERFLOW_PID_DIR"/orderflow*.pid; do
+    [[ -f $f ]] && basename "$f" .pid
+  done
+  return 0
+}

@@ -11,7 +11,19 @@ CONF="$KAFKA_DIR/server.properties"
 DATA="$KAFKA_DIR/data"
 TOOLS_LOG4J="-Dlog4j2.configurationFile=$ORDERFLOW_HOME/infra/config/log4j2-tools.properties"
 
-kafka_cp() { module_classpath infra/kafka; }
+# The broker's and tools' jars as resolved by Maven for module infra/kafka (a pom that only lists them); cached in
+# infra/kafka/target/classpath.txt and resolved again when a pom changes. No Orderflow module is involved, so
+# nothing needs to be built or installed first.
+kafka_cp() {
+  local dir="$ORDERFLOW_HOME/infra/kafka" cache="$ORDERFLOW_HOME/infra/kafka/target/classpath.txt"
+  if [[ ! -f $cache || $dir/pom.xml -nt $cache || $ORDERFLOW_HOME/pom.xml -nt $cache ]]; then
+    mkdir -p "$dir/target"
+    mvn_quiet "resolving the Kafka classpath" -pl infra/kafka dependency:build-classpath \
+      -DincludeScope=runtime -Dmdep.outputFile="$cache.$$"
+    mv "$cache.$$" "$cache"   # per-process temp name: two scripts may resolve at once
+  fi
+  cat "$cache"
+}
 
 # admin SUBCOMMAND ARGS...: the AdminClient helper (readiness, topics), one JVM per call.
 admin() {

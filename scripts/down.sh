@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Stop the services (reverse order of scripts/services.txt), then the infrastructure.
+# Stop the service hosts (each stops its services in reverse start order), then the infrastructure.
+#   scripts/down.sh [--services]   --services: stop only the hosts, leave the infrastructure running
 # Data stays in $ORDERFLOW_RUN_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/env.sh
 
-service_lines | tac | while read -r name _; do
-  stop_proc "$name" 30
+for host in $(host_names); do
+  stop_proc "$host" 60
 done
-infra/down.sh
+[[ ${1:-} == --services ]] || infra/down.sh

@@ -5,6 +5,4 @@ set -euo pipefail
 # shellcheck source=../infra/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../infra/env.sh"
 
-build_module_if_stale tools/load-test >&2
-exec java -Xmx1g -Dlog4j2.configurationFile=log4j2-quiet.xml -cp "$(module_classpath tools/load-test)" \
-  io.orderflow.loadtest.LoadTest "$@"
+exec "$(orderflow_launcher)" load-test "$@"

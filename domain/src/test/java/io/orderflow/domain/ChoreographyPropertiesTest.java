@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * visible state kept while in flight, every state change allowed by the table, flights ending visibly, abandoned
  * effects compensated and effects with no undo never abandoned but held at their deadline, holds never shortening a
  * deadline, request ids {@code -r<n>} / {@code -f<n>} counting every request, failed follow-ups flagged); once every
- * outstanding request is answered, DESIGN.md invariant 2 must hold in the model of the outside world. The clock passes
+ * outstanding request is answered, docs/design.md invariant 2 must hold in the model of the outside world. The clock passes
  * every kind of deadline, that of a void, unship or refund included; workers take one order's requests in order, as
  * protocol.md requires.
  */

@@ -72,7 +72,7 @@ final class ChoreographyWorld {
             Duration.ofSeconds(60), Duration.ofHours(2), Duration.ofHours(24), Duration.ofDays(14));
     static final OrderMachine MACHINE = new OrderMachine(Rules.choreographed(Fixtures.HOURS, TIMEOUTS));
 
-    // The contract as protocol.md and DESIGN.md state it, written out by hand rather than read from TransitionTable.
+    // The contract as protocol.md and docs/design.md state it, written out by hand rather than read from TransitionTable.
     /** The effect a transition waits for. */
     static final Map<Transition, Effect> GATING = Map.of(CONFIRM, RESERVE_STOCK, PAY, CAPTURE_PAYMENT,
             VOID, VOID_PAYMENT, SHIP, CREATE_LABEL, UNSHIP, VOID_LABEL, REFUND, REFUND_PAYMENT);
@@ -445,7 +445,7 @@ final class ChoreographyWorld {
     }
 
     /**
-     * DESIGN.md invariant 2 in the model of the outside world, for a settled world: the order's state and the effects
+     * docs/design.md invariant 2 in the model of the outside world, for a settled world: the order's state and the effects
      * it holds agree, and no effect of an abandoned request is left standing. Empty when all hold.
      */
     List<String> quiescentViolations() {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The transition table as DESIGN.md and the role brief state it, written out by hand so the tests do not re-read
+ * The transition table as docs/design.md and the role brief state it, written out by hand so the tests do not re-read
  * {@link TransitionTable} to decide what they expect: a drift between the two fails a test instead of passing both.
  */
 final class ExpectedTable {

@@ -1,54 +1,60 @@
 package io.orderflow.common.app;
 
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.orderflow.common.config.Config;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Runs one service process: logs start-up, turns an uncaught exception into a logged exit, and on SIGTERM closes the
- * service (flush, commit, leave group) before the JVM ends. Every service's {@code main} is one call to {@link #run}.
+ * One service a process can host: a name, short aliases (e.g. {@code engine}), whether it needs the database (so the
+ * process's readiness checks it), and how to start it. A service owns its consumer groups, transactional ids,
+ * database schema and outbox, so it runs the same hosted with others in one JVM or alone in a process of its own.
+ * {@link ServiceHost} runs a set of them.
  */
-public final class Service {
-    private static final Logger log = LoggerFactory.getLogger(Service.class);
+public record Service(String name, Set<String> aliases, boolean usesDatabase, Starter starter) {
 
-    /** Starts a service and returns what must be closed to stop it. */
+    /** Starts a service with the process's settings and returns what must be closed to stop it. */
     @FunctionalInterface
     public interface Starter {
-        AutoCloseable start() throws Exception;
+        AutoCloseable start(Config config) throws Exception;
     }
 
-    private Service() {}
+    public Service {
+        aliases = Set.copyOf(aliases);
+    }
 
-    public static void run(String name, Starter starter) {
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
-                log.error("{}: uncaught exception in thread {}", name, thread.getName(), e));
-        CountDownLatch stopped = new CountDownLatch(1);
-        AutoCloseable running;
-        try {
-            running = starter.start();
-        } catch (Exception e) {
-            log.error("{} failed to start: {}", name, e.getMessage(), e);
-            System.exit(1);
-            return;
+    public boolean answersTo(String nameOrAlias) {
+        return name.equals(nameOrAlias) || aliases.contains(nameOrAlias);
+    }
+
+    /**
+     * The services {@code names} pick out of {@code known} (full names or aliases, any order, repeats ignored), in
+     * {@code known}'s order, which is the order they start in; all of {@code known} when {@code names} is empty.
+     *
+     * @throws IllegalArgumentException naming the unknown names and listing the valid ones
+     */
+    public static List<Service> select(List<Service> known, List<String> names) {
+        if (names.isEmpty()) {
+            return List.copyOf(known);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("{} stopping", name);
-            try {
-                running.close();
-            } catch (Exception e) {
-                log.warn("{} did not stop cleanly: {}", name, e.getMessage(), e);
-            } finally {
-                stopped.countDown();
+        List<String> unknown = names.stream().filter(n -> known.stream().noneMatch(s -> s.answersTo(n))).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException((unknown.size() == 1 ? "unknown service '" + unknown.get(0) + "'"
+                    : "unknown services " + unknown) + "; valid: " + describe(known));
+        }
+        List<Service> selected = new ArrayList<>();
+        for (Service s : known) {
+            if (names.stream().anyMatch(s::answersTo)) {
+                selected.add(s);
             }
-            log.info("{} stopped", name);
-            // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines above are still written.
-            org.apache.logging.log4j.LogManager.shutdown();
-        }, name + "-shutdown"));
-        log.info("{} started", name);
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+        return selected;
+    }
+
+    /** {@code order-engine (engine), inventory-worker (inventory), ...} for help and error messages. */
+    public static String describe(List<Service> known) {
+        return String.join(", ", known.stream()
+                .map(s -> s.aliases.isEmpty() ? s.name : s.name + " (" + String.join(", ", s.aliases.stream().sorted().toList()) + ")")
+                .toList());
     }
 }

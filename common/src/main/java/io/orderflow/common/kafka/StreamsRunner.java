@@ -1,6 +1,8 @@
 package io.orderflow.common.kafka;
 
+import io.orderflow.common.app.Readiness;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Starts a Kafka Streams app with the handlers every app needs, and closes it so it leaves its group at once. */
-public final class StreamsRunner implements AutoCloseable {
+public final class StreamsRunner implements AutoCloseable, Readiness {
     private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
     private final KafkaStreams streams;
 
@@ -44,6 +46,13 @@ public final class StreamsRunner implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Ready while running or rebalancing; a stopped, failed or not yet started app is not. */
+    @Override
+    public Optional<String> unready() {
+        KafkaStreams.State state = streams.state();
+        return state.isRunningOrRebalancing() ? Optional.empty() : Optional.of("streams " + state);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,16 +219,24 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
      * only what is published from now on, not what earlier tests left on a shared topic.
      */
     public void startGroupAtEnd(String group, String topic) {
+        startGroupsAtEnd(List.of(group), List.of(topic));
+    }
+
+    /** {@link #startGroupAtEnd} for several groups and topics at once (one offsets look-up for all). */
+    public void startGroupsAtEnd(Collection<String> groups, Collection<String> topics) {
         try {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((topic, description) ->
+                    description.partitions().forEach(p ->
+                            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
             Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
             admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
                     .forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
+            for (String group : groups) {
+                admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start group " + group + " at the end of " + topic, e);
+            throw new IllegalStateException("cannot start groups " + groups + " at the end of " + topics, e);
         }
     }
 

@@ -8,7 +8,7 @@ import io.orderflow.schema.OrderEvent;
 import java.util.List;
 
 /**
- * The topics the audit worker reads and writes. Each outcome topic has one writer (DESIGN.md), so the topic names
+ * The topics the audit worker reads and writes. Each outcome topic has one writer (docs/design.md), so the topic names
  * the component that acted; tests swap in topics of their own.
  */
 public record AuditTopics(Topic<String, OrderEvent> orderEvents, Topic<String, EffectOutcome> inventoryEvents,

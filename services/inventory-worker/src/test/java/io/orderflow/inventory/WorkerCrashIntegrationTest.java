@@ -148,7 +148,8 @@ class WorkerCrashIntegrationTest {
     private Process startWorkerProcess(Config config) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                InventoryWorkerMain.class.getName());
+                WorkerProcessMain.class.getName());
+        builder.environment().remove("ORDERFLOW_METRICS_PORT");   // no second process on a system's metrics port
         builder.environment().put(Database.SCHEMA_SETTING, schema.schema());
         builder.environment().put("ORDERFLOW_INVENTORY_GROUP", bed.group());
         builder.environment().put(StockSeed.SETTING, StockSeed.NONE);

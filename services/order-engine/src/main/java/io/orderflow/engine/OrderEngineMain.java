@@ -1,6 +1,5 @@
 package io.orderflow.engine;
 
-import io.orderflow.common.app.Service;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.StreamsRunner;
@@ -16,11 +15,8 @@ public final class OrderEngineMain {
 
     private OrderEngineMain() {}
 
-    public static void main(String[] args) {
-        Service.run("order-engine", () -> start(Config.fromEnvironment()));
-    }
-
-    static StreamsRunner start(Config config) throws InterruptedException {
+    /** Starts the engine; {@code orderflow run engine} hosts it (services/host). */
+    public static StreamsRunner start(Config config) throws InterruptedException {
         var props = new KafkaConfig(config).streams(config.get("ORDERFLOW_ENGINE_APPLICATION_ID", APPLICATION_ID));
         var topology = EngineTopology.build(new OrderMachine(rules(config)),
                 config.getDuration("ORDERFLOW_DEADLINE_SCAN_INTERVAL", EngineTopology.DEFAULT_DEADLINE_SCAN));

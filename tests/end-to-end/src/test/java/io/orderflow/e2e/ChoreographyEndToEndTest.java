@@ -23,8 +23,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** Orders through the engine and all three effect workers, against real Kafka, PostgreSQL and the sandboxes. */
+/**
+ * Orders through the engine and all three effect workers, against real Kafka, PostgreSQL and the sandboxes. Here
+ * each service is started on its own; {@link OneHostEndToEndTest} and {@link TwoHostsEndToEndTest} run the same
+ * tests on services started through service hosts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)   // so a subclass can say how to start the system
 class ChoreographyEndToEndTest {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static final String PLENTY = "SKU-" + RUN + "-PLENTY";
@@ -33,18 +39,27 @@ class ChoreographyEndToEndTest {
     private static final String SPARE = "SKU-" + RUN + "-SPARE";
     private static final String ADDRESS = "Ann Smith, 1 Main St, 10115 Berlin, DE";
 
-    private static Choreography system;
+    // Each test works on SKUs of its own, so the tests can run in any order.
+    static final String STOCK = PLENTY + ":1000," + SCARCE + ":1," + FEW + ":40," + SPARE + ":10";
+
+    /** The system under test, one per test class (the helpers below are static). */
+    static Choreography system;
+
+    /** How this class starts the services: each on its own. Subclasses run the same tests on another way. */
+    Choreography startSystem() throws Exception {
+        return Choreography.standalone(STOCK);
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        // Each test works on SKUs of its own, so the tests can run in any order.
-        system = new Choreography(PLENTY + ":1000," + SCARCE + ":1," + FEW + ":40," + SPARE + ":10");
+    void start() throws Exception {
+        system = startSystem();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (system != null) {
             system.close();
+            system = null;
         }
     }
 

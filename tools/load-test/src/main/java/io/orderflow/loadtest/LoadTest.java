@@ -164,7 +164,7 @@ public final class LoadTest implements Callable<Integer> {
         problems.forEach((what, n) -> System.out.printf("    not done: %d x %s%n", n, what));
     }
 
-    /** DESIGN.md invariants 1 and 2 after the run, read from the workers' own tables. */
+    /** docs/design.md invariants 1 and 2 after the run, read from the workers' own tables. */
     private boolean checkInvariants(String run, Map<String, Track> tracks) {
         long delivered = tracks.values().stream().filter(t -> t.state == OrderState.DELIVERED).count();
         try (java.sql.Connection db = java.sql.DriverManager.getConnection(config.dbUrl(), config.dbUser(),

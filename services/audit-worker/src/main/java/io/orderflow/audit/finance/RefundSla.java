@@ -9,7 +9,7 @@ import java.util.Locale;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The refund deadline (DESIGN.md: a refund reaches the finance ledger within 24 hours): which orders had a refund
+ * The refund deadline (docs/design.md: a refund reaches the finance ledger within 24 hours): which orders had a refund
  * requested longer ago than the deadline and still have no refund entry in the ledger. Counted per order, from its
  * first refund request: a refund that failed and was requested again is one refund owed, and it is settled by
  * whichever request's refund is posted, or by a successful answer that there was no money to give back. A refund
