@@ -23,11 +23,11 @@ export ORDERFLOW_RUN_DIR ORDERFLOW_KAFKA_PORT ORDERFLOW_KAFKA_CONTROLLER_PORT OR
   ORDERFLOW_IMAP_PORT ORDERFLOW_MAIL_API_PORT ORDERFLOW_GATEWAY_PORT ORDERFLOW_CARRIER_PORT ORDERFLOW_ADMIN_PORT
 source infra/env.sh
 
-# Never run beside a system's services on the same data: that run dir holds their databases and topics.
+# Never run beside a system's service hosts on the same data: that run dir holds their databases and topics.
 running=()
-while read -r name _; do
-  if pid=$(proc_pid "$name"); then running+=("$name (pid $pid)"); fi
-done < <(service_lines)
+for host in $(host_names); do
+  if pid=$(proc_pid "$host"); then running+=("$host (pid $pid)"); fi
+done
 if ((${#running[@]})); then
   die "the test run dir $ORDERFLOW_RUN_DIR holds a running Orderflow system (${running[*]}); tests would touch its data. Set ORDERFLOW_TEST_RUN_DIR to another folder, or stop it (scripts/down.sh)."
 fi

@@ -50,7 +50,7 @@ class InputRulesEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        system = new Choreography(SKU + ":100");
+        system = Choreography.standalone(SKU + ":100");
     }
 
     @AfterAll
