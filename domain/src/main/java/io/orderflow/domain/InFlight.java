@@ -20,6 +20,12 @@ public record InFlight(
         Instant deadline,
         String heldReason) {
 
+    /** Still waiting, with no reason to show: the worker is behind, so its silence is not yet a timeout. */
+    InFlight waitingUntil(Instant newDeadline) {
+        return new InFlight(requestId, transition, effect, commandId, actor, correlationId, reason, startedAt,
+                newDeadline, heldReason);
+    }
+
     InFlight held(String why, Instant newDeadline) {
         return new InFlight(requestId, transition, effect, commandId, actor, correlationId, reason, startedAt,
                 newDeadline, why);

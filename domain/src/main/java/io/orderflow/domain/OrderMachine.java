@@ -50,6 +50,14 @@ public final class OrderMachine {
      * @param current the order as held now, or null if none exists under the command's order id
      */
     public Decision decide(Order current, Command command, Actor actor, Instant now) {
+        return decide(current, command, actor, now, Backlog.UNBOUNDED);
+    }
+
+    /**
+     * As {@link #decide(Order, Command, Actor, Instant)}, but a valid new order is refused ({@code BUSY}) while
+     * {@code backlog} is full. Commands for existing orders are never refused for load: they finish what was accepted.
+     */
+    public Decision decide(Order current, Command command, Actor actor, Instant now, Backlog backlog) {
         Optional<Order> held = Optional.ofNullable(current);
         Optional<CommandOutcome> earlier = held.flatMap(o -> o.outcomeOf(command.commandId()));
         if (earlier.isPresent()) {
@@ -59,7 +67,7 @@ public final class OrderMachine {
         }
         TransitionRule rule = TransitionTable.rule(command.transition());
         Optional<Refusal> refusal = command.transition() == Transition.PLACE
-                ? checkPlace(current, command, actor, rule)
+                ? checkPlace(current, command, actor, rule).or(() -> checkLoad(command, backlog))
                 : checkTransition(current, command, actor, rule, now);
         if (refusal.isPresent()) {
             CommandOutcome outcome = new CommandOutcome(
@@ -93,6 +101,15 @@ public final class OrderMachine {
                     "customer " + actor.userId() + " may not place order " + id + " for customer " + d.customerId());
         }
         return invalid(command, "order " + shownId(id) + " cannot be placed");
+    }
+
+    private static Optional<Refusal> checkLoad(Command command, Backlog backlog) {
+        if (!backlog.full()) {
+            return Optional.empty();
+        }
+        return refuse(RejectionCode.BUSY, "busy: order " + command.orderId() + " not placed, " + backlog.inFlight()
+                + " orders in flight (bound " + backlog.bound() + "); retry after "
+                + Math.max(1, backlog.retryAfter().toSeconds()) + " s");
     }
 
     /** Every problem of the command's input at once, as one refusal (INVALID_COMMAND). */
@@ -224,14 +241,33 @@ public final class OrderMachine {
         return Reaction.nothing(order);
     }
 
-    /** What a passed deadline does: roll back a silent in-flight transition, cancel an unpaid order, flag a lost parcel. */
+    /** As {@link #onDeadline(Order, Instant, Instant)} with nothing heard from the worker. */
     public Reaction onDeadline(Order order, Instant now) {
+        return onDeadline(order, now, null);
+    }
+
+    /**
+     * What a passed deadline does: roll back a silent in-flight transition, cancel an unpaid order, flag a lost parcel.
+     * The in-flight timeout measures the worker's silence, not the request's age: while the worker has answered any
+     * request on the order's partition within the timeout ({@code workerLastHeard}), it is behind, not gone, and a
+     * request it has not yet taken up waits on (up to the held timeout from its start) instead of rolling back.
+     *
+     * @param workerLastHeard when the worker of the in-flight effect last answered a request on this order's
+     *                        partition, or null if unknown
+     */
+    public Reaction onDeadline(Order order, Instant now, Instant workerLastHeard) {
         Optional<Instant> deadline = order.deadline(rules.timeouts());
         if (deadline.isEmpty() || deadline.get().isAfter(now)) {
             return Reaction.nothing(order);
         }
         if (order.inFlight().isPresent()) {
             InFlight f = order.inFlight().get();
+            Optional<Instant> behind = workerBehind(f, now, workerLastHeard);
+            if (behind.isPresent()) {
+                // Nothing to tell anyone: the order only waits longer, so it keeps its updatedAt.
+                return Reaction.nothing(order.with(order.workflow().withInFlight(f.waitingUntil(behind.get())),
+                        order.updatedAt()));
+            }
             String silence = "no answer from the " + worker(f.effect()) + " worker by " + f.deadline();
             if (TransitionTable.undo(f.effect()).isEmpty()) {
                 // A void, refund or label void cannot be undone if it happens after all: keep waiting, visibly.
@@ -246,6 +282,20 @@ public final class OrderMachine {
         String why = "no delivery reported within " + rules.timeouts().delivery() + " of shipping";
         Order flagged = order.with(order.workflow().flaggedOverdue(why), now);
         return new Reaction(flagged, List.of(), List.of(), List.of(new OrderUpdate(Transition.DELIVER, UpdateStatus.FLAGGED, why, null)));
+    }
+
+    /**
+     * The new deadline of a request whose worker is alive but has not answered it yet, or empty when the worker has
+     * been silent for the whole timeout, has acknowledged the request (held it), or the request has waited too long.
+     */
+    private Optional<Instant> workerBehind(InFlight f, Instant now, Instant workerLastHeard) {
+        if (workerLastHeard == null || f.heldReason() != null) {
+            return Optional.empty();
+        }
+        Instant silentUntil = workerLastHeard.plus(rules.timeouts().inFlight());
+        Instant cap = f.startedAt().plus(rules.timeouts().held());
+        Instant next = silentUntil.isBefore(cap) ? silentUntil : cap;
+        return next.isAfter(now) ? Optional.of(next) : Optional.empty();
     }
 
     private Reaction succeeded(Order order, InFlight f, Outcome outcome, Instant now) {

@@ -9,5 +9,7 @@ public enum RejectionCode {
     FORBIDDEN,
     OUTSIDE_BUSINESS_HOURS,
     VERSION_CONFLICT,
-    TRANSITION_IN_FLIGHT
+    TRANSITION_IN_FLIGHT,
+    /** Too many orders in flight on the order's partition: a new order is refused; retry later. */
+    BUSY
 }

@@ -11,14 +11,18 @@ import io.orderflow.common.kafka.DeadLetters;
 import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topic;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,16 +46,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A consumer loop that applies each message to the database exactly once. Per polled batch it runs one database
- * transaction; per record the service wants (see {@code relevant}) it records the message id in
- * {@code processed_messages} (a repeat is skipped) and calls the handler inside a savepoint. It commits the
- * transaction first and the Kafka offsets after, so a crash in between only redelivers messages whose ids are already
- * recorded. Records that cannot be decoded, or whose handler throws,
- * go to {@code <topic>.dlt} and the rest of the batch goes on; transient database failures retry the whole batch.
+ * transaction: one multi-row insert records the batch's message ids in {@code processed_messages} and returns the
+ * new ones (repeats are skipped), and the handler gets all new records at once. It commits the transaction first and
+ * the Kafka offsets after, so a crash in between only redelivers messages whose ids are already recorded.
+ *
+ * <p>Records that cannot be decoded go to {@code <topic>.dlt}. If the handler throws for a batch, the transaction
+ * rolls back and the batch is redone record by record, each in a savepoint: the failing (poison) record is
+ * dead-lettered with its reason and the others are processed once. Transient database failures and
+ * {@link RetryLater} retry the whole batch after a backoff.
  *
  * <pre>{@code
  * IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
- *         .groupId("inventory-worker")
- *         .handler((handle, event, record) -> inventory.apply(handle, event))
+ *         .groupId("notification-worker")
+ *         .handler((handle, event, record) -> queue.add(handle, event))          // one record at a time, or
+ *         .batchHandler((handle, records) -> queue.addAll(handle, records))    // the batch at once
  *         .start(config, database.jdbi());
  * }</pre>
  */
@@ -60,15 +68,28 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private static final AtomicLong INSTANCES = new AtomicLong();
     /** How often a backoff sleep looks whether the consumer is closing. */
     private static final Duration SLEEP_SLICE = Duration.ofMillis(100);
+    // One statement for the whole batch; RETURNING names the ids not seen before (a repeat within the batch once).
     private static final String MARK_PROCESSED = """
             insert into processed_messages (consumer_group, message_id, topic, kafka_partition, kafka_offset)
-            values (:group, :id, :topic, :partition, :offset)
-            on conflict do nothing""";
+            select ?, m.id, m.topic, m.part, m.off
+            from unnest(?::text[], ?::text[], ?::int[], ?::bigint[]) as m(id, topic, part, off)
+            on conflict do nothing
+            returning message_id""";
 
     /** What a service does with one new message, in the batch's transaction. Throwing dead-letters the record. */
     @FunctionalInterface
     public interface Handler<V> {
         void handle(Handle handle, V value, ConsumerRecord<String, V> record) throws Exception;
+    }
+
+    /**
+     * What a service does with the new messages of one polled batch, in their order, in the batch's transaction: one
+     * call per batch, so it can share work across records (DAOs attached once, locks taken in one order, multi-row
+     * writes). Throwing rolls the batch back; it is then redone with one record per call to find the poison record.
+     */
+    @FunctionalInterface
+    public interface BatchHandler<V> {
+        void handle(Handle handle, List<ConsumerRecord<String, V>> records) throws Exception;
     }
 
     private final Settings<V> settings;
@@ -84,6 +105,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private final Counter deadLettered;
     private final Counter skipped;
     private final Counter batchRetries;
+    private final Counter batchesRedone;
 
     private IdempotentConsumer(Settings<V> settings, Config config, Jdbi jdbi) {
         this.settings = settings;
@@ -100,6 +122,8 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         skipped = counter(registry, "skipped");
         batchRetries = Counter.builder("orderflow.consumer.batch.retries").tag("group", settings.groupId())
                 .description("batches rolled back and retried after a transient failure").register(registry);
+        batchesRedone = Counter.builder("orderflow.consumer.batch.redone").tag("group", settings.groupId())
+                .description("batches redone record by record because a record's handler failed").register(registry);
         thread = new Thread(this::run, "consumer-" + settings.groupId());
         thread.setDaemon(true);
     }
@@ -165,29 +189,39 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     }
 
     private void processBatch(ConsumerRecords<byte[], byte[]> records) {
-        Tally tally = new Tally();
-        HandleConsumer<SQLException> batch = handle -> {
-            tally.clear();
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                processRecord(handle, record, tally);
+        List<ProducerRecord<byte[], byte[]>> undecodable = new ArrayList<>();
+        int skippedRecords = 0;
+        List<Decoded<V>> wanted = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> raw : records) {
+            Decoded<V> decoded = decode(raw, undecodable);
+            if (decoded == null) {
+                continue;
             }
-        };
-        try {
-            if (settings.isolation() == null) {
-                jdbi.useTransaction(batch);
+            if (settings.relevant().test(decoded.record().value())) {
+                wanted.add(decoded);
             } else {
-                jdbi.useTransaction(settings.isolation(), batch);
+                // Not for this service (e.g. another worker's request): no handler call, so nothing to record or dedupe.
+                skippedRecords++;
             }
-        } catch (BatchFailure e) {
-            throw e;
-        } catch (RuntimeException | SQLException e) {
-            throw new BatchFailure("database transaction failed", e);
         }
-        sendDeadLetters(tally.deadLetters);
+        Tally tally = new Tally();
+        if (!wanted.isEmpty()) {
+            try {
+                inTransaction(handle -> processTogether(handle, wanted, tally));
+            } catch (PoisonInBatch e) {
+                batchesRedone.increment();
+                log.warn("consumer {}: a record of a batch of {} failed ({}); redoing the batch record by record",
+                        settings.groupId(), wanted.size(), rootMessage(e.getCause()));
+                inTransaction(handle -> processOneByOne(handle, wanted, tally));
+            }
+        }
+        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>(undecodable);
+        deadLetters.addAll(tally.deadLetters);
+        sendDeadLetters(deadLetters);
         processed.increment(tally.processed);
         duplicates.increment(tally.duplicates);
-        deadLettered.increment(tally.deadLetters.size());
-        skipped.increment(tally.skipped);
+        deadLettered.increment(deadLetters.size());
+        skipped.increment(skippedRecords);
         try {
             consumer.commitSync(records.nextOffsets());
         } catch (KafkaException e) {
@@ -197,67 +231,141 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         }
     }
 
-    private void processRecord(Handle handle, ConsumerRecord<byte[], byte[]> raw, Tally tally) throws SQLException {
+    private void inTransaction(HandleConsumer<SQLException> work) {
+        try {
+            if (settings.isolation() == null) {
+                jdbi.useTransaction(work);
+            } else {
+                jdbi.useTransaction(settings.isolation(), work);
+            }
+        } catch (BatchFailure | PoisonInBatch e) {
+            throw e;
+        } catch (RuntimeException | SQLException e) {
+            throw new BatchFailure("database transaction failed", e);
+        }
+    }
+
+    /** The usual path: one dedupe statement, one handler call for every new record. */
+    private void processTogether(Handle handle, List<Decoded<V>> wanted, Tally tally) throws SQLException {
+        tally.clear();
+        Set<String> fresh = markProcessed(handle, wanted);
+        List<ConsumerRecord<String, V>> news = new ArrayList<>(fresh.size());
+        for (Decoded<V> decoded : wanted) {
+            if (fresh.remove(decoded.messageId())) {
+                news.add(decoded.record());
+            } else {
+                // Seen before (redelivery after a crash or rebalance, or a duplicate publish by the outbox relay).
+                tally.duplicates++;
+            }
+        }
+        if (news.isEmpty()) {
+            return;
+        }
+        try {
+            settings.handler().handle(handle, news);
+        } catch (Exception e) {
+            if (isRetryable(e)) {
+                throw new BatchFailure("a batch of " + news.size() + " records must be retried", e);
+            }
+            throw new PoisonInBatch(e);
+        }
+        tally.processed = news.size();
+    }
+
+    /**
+     * The path after a handler failure: each record in a savepoint of its own, so a poison record's writes and its
+     * processed mark are undone and it is dead-lettered, while the others are processed (once: the failed attempt
+     * rolled back).
+     */
+    private void processOneByOne(Handle handle, List<Decoded<V>> wanted, Tally tally) throws SQLException {
+        tally.clear();
+        // Plain JDBC savepoints: Jdbi forgets a savepoint once rolled back to, and then refuses to release it.
+        Connection connection = handle.getConnection();
+        for (Decoded<V> decoded : wanted) {
+            Savepoint savepoint = connection.setSavepoint();
+            if (markProcessed(handle, List.of(decoded)).isEmpty()) {
+                connection.releaseSavepoint(savepoint);
+                tally.duplicates++;
+                continue;
+            }
+            try {
+                settings.handler().handle(handle, List.of(decoded.record()));
+                connection.releaseSavepoint(savepoint);
+                tally.processed++;
+            } catch (Exception e) {
+                ConsumerRecord<byte[], byte[]> raw = decoded.raw();
+                if (isRetryable(e)) {
+                    throw new BatchFailure("record " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
+                            + " must be retried", e);
+                }
+                // Undo this record's writes and its processed mark, so a replay from the dead-letter topic runs it.
+                connection.rollback(savepoint);
+                connection.releaseSavepoint(savepoint);
+                log.error("consumer {}: dead-lettering record {}-{}@{} (message {}) whose handler failed",
+                        settings.groupId(), raw.topic(), raw.partition(), raw.offset(), decoded.messageId(), e);
+                tally.deadLetters.add(deadLetter(raw, e));
+            }
+        }
+    }
+
+    /** Records the message ids in one statement; returns those that were new. */
+    private Set<String> markProcessed(Handle handle, List<Decoded<V>> batch) throws SQLException {
+        int n = batch.size();
+        String[] ids = new String[n];
+        String[] topicNames = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        for (int i = 0; i < n; i++) {
+            ConsumerRecord<byte[], byte[]> raw = batch.get(i).raw();
+            ids[i] = batch.get(i).messageId();
+            topicNames[i] = raw.topic();
+            partitions[i] = raw.partition();
+            offsets[i] = raw.offset();
+        }
+        Connection connection = handle.getConnection();
+        Set<String> fresh = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement(MARK_PROCESSED)) {
+            insert.setString(1, settings.groupId());
+            insert.setArray(2, connection.createArrayOf("text", ids));
+            insert.setArray(3, connection.createArrayOf("text", topicNames));
+            insert.setArray(4, connection.createArrayOf("int4", partitions));
+            insert.setArray(5, connection.createArrayOf("int8", offsets));
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getString(1));
+                }
+            }
+        }
+        return fresh;
+    }
+
+    /** The record decoded with its message id, or null after adding it to {@code deadLetters}. */
+    private Decoded<V> decode(ConsumerRecord<byte[], byte[]> raw, List<ProducerRecord<byte[], byte[]>> deadLetters) {
         Topic<String, V> topic = topics.get(raw.topic());
-        ConsumerRecord<String, V> record;
-        String messageId;
         try {
             String key = topic.keySerde().deserializer().deserialize(raw.topic(), raw.headers(), raw.key());
             V value = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.headers(), raw.value());
             if (value == null) {
                 throw new IllegalArgumentException("record has no value");
             }
-            messageId = settings.messageId().apply(value);
+            String messageId = settings.messageId().apply(value);
             if (messageId == null || messageId.isBlank()) {
                 throw new IllegalArgumentException("record has no message id");
             }
-            record = new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
-                    raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), key, value,
-                    raw.headers(), raw.leaderEpoch(), raw.deliveryCount());
+            ConsumerRecord<String, V> record = new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(),
+                    raw.timestamp(), raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), key,
+                    value, raw.headers(), raw.leaderEpoch(), raw.deliveryCount());
+            return new Decoded<>(raw, record, messageId);
         } catch (RuntimeException e) {
             log.warn("consumer {}: dead-lettering undecodable record {}-{}@{}: {}", settings.groupId(), raw.topic(),
                     raw.partition(), raw.offset(), e.getMessage());
-            tally.deadLetters.add(deadLetter(raw, e));
-            return;
+            deadLetters.add(deadLetter(raw, e));
+            return null;
         }
-        if (!settings.relevant().test(record.value())) {
-            // Not for this service (e.g. another worker's request): no handler call, so nothing to record or dedupe.
-            tally.skipped++;
-            return;
-        }
+    }
 
-        // Plain JDBC savepoints: Jdbi forgets a savepoint once rolled back to, and then refuses to release it.
-        Connection connection = handle.getConnection();
-        Savepoint savepoint = connection.setSavepoint();
-        int inserted = handle.createUpdate(MARK_PROCESSED)
-                .bind("group", settings.groupId())
-                .bind("id", messageId)
-                .bind("topic", raw.topic())
-                .bind("partition", raw.partition())
-                .bind("offset", raw.offset())
-                .execute();
-        if (inserted == 0) {
-            // Seen before (redelivery after a crash or rebalance, or a duplicate publish by the outbox relay).
-            connection.releaseSavepoint(savepoint);
-            tally.duplicates++;
-            return;
-        }
-        try {
-            settings.handler().handle(handle, record.value(), record);
-            connection.releaseSavepoint(savepoint);
-            tally.processed++;
-        } catch (Exception e) {
-            if (e instanceof RetryLater || TransientErrors.isTransient(e)) {
-                throw new BatchFailure("record " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
-                        + " must be retried", e);
-            }
-            // Undo this record's writes and its processed mark, so a replay from the dead-letter topic runs it again.
-            connection.rollback(savepoint);
-            connection.releaseSavepoint(savepoint);
-            log.error("consumer {}: dead-lettering record {}-{}@{} (message {}) whose handler failed",
-                    settings.groupId(), raw.topic(), raw.partition(), raw.offset(), messageId, e);
-            tally.deadLetters.add(deadLetter(raw, e));
-        }
+    private static boolean isRetryable(Exception e) {
+        return e instanceof RetryLater || TransientErrors.isTransient(e);
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> raw, Throwable error) {
@@ -343,24 +451,31 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         }
     }
 
+    /** A handler failed for a reason of the record's own: redo the batch record by record. */
+    private static final class PoisonInBatch extends RuntimeException {
+        PoisonInBatch(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private record Decoded<V>(ConsumerRecord<byte[], byte[]> raw, ConsumerRecord<String, V> record, String messageId) {}
+
     /** What one attempt at a batch did; reset if the transaction callback runs again. */
     private static final class Tally {
         final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
         int processed;
         int duplicates;
-        int skipped;
 
         void clear() {
             deadLetters.clear();
             processed = 0;
             duplicates = 0;
-            skipped = 0;
         }
     }
 
     /** A builder's values, fixed when the consumer starts. */
     private record Settings<V>(List<Topic<String, V>> topics, Function<V, String> messageId, String groupId,
-                               Handler<V> handler, Predicate<V> relevant, Duration pollTimeout, Backoff backoff,
+                               BatchHandler<V> handler, Predicate<V> relevant, Duration pollTimeout, Backoff backoff,
                                TransactionIsolationLevel isolation, MeterRegistry registry) {}
 
     /** What a service supplies: topics, message id, group, handler; the rest has defaults. */
@@ -368,7 +483,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         private final List<Topic<String, V>> topics;
         private final Function<V, String> messageId;
         private String groupId;
-        private Handler<V> handler;
+        private BatchHandler<V> handler;
         private Predicate<V> relevant = value -> true;
         private Duration pollTimeout = Duration.ofMillis(500);
         private Duration minBackoff = Duration.ofMillis(100);
@@ -390,14 +505,26 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             return this;
         }
 
+        /** Handles one record per call (still one transaction per batch). */
         public Builder<V> handler(Handler<V> recordHandler) {
-            this.handler = recordHandler;
+            Objects.requireNonNull(recordHandler, "handler");
+            this.handler = (handle, records) -> {
+                for (ConsumerRecord<String, V> record : records) {
+                    recordHandler.handle(handle, record.value(), record);
+                }
+            };
+            return this;
+        }
+
+        /** Handles all new records of a polled batch in one call. */
+        public Builder<V> batchHandler(BatchHandler<V> handler) {
+            this.handler = Objects.requireNonNull(handler, "batchHandler");
             return this;
         }
 
         /**
          * Which decoded records the handler wants (default: all). The others are skipped before the transaction
-         * touches them: no processed-message row, no savepoint, no handler call. Only for records the handler would
+         * touches them: no processed-message row, no handler call. Only for records the handler would
          * ignore anyway; a record that fails to decode is still dead-lettered.
          */
         public Builder<V> relevant(Predicate<V> filter) {

@@ -1,6 +1,7 @@
 package io.orderflow.common.kafka;
 
 import io.orderflow.schema.CommandResult;
+import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.LedgerEntry;
 import io.orderflow.schema.OrderCommand;
@@ -12,8 +13,19 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
     public static final Topic<String, OrderCommand> ORDER_COMMANDS =
             new Topic<>("orders.commands", Serdes.String(), AvroSerde.of(OrderCommand.class));
+    /** The engine's state changes and transition updates, for notification, audit and analysts. */
     public static final Topic<String, OrderEvent> ORDER_EVENTS =
             new Topic<>("orders.events", Serdes.String(), AvroSerde.of(OrderEvent.class));
+    /**
+     * Effect requests, one topic per worker, written by the engine in the transaction of the state change they follow
+     * from: an {@link OrderEvent} whose body is an {@code EffectRequested}.
+     */
+    public static final Topic<String, OrderEvent> INVENTORY_REQUESTS =
+            new Topic<>("inventory.requests", Serdes.String(), AvroSerde.of(OrderEvent.class));
+    public static final Topic<String, OrderEvent> PAYMENT_REQUESTS =
+            new Topic<>("payment.requests", Serdes.String(), AvroSerde.of(OrderEvent.class));
+    public static final Topic<String, OrderEvent> SHIPPING_REQUESTS =
+            new Topic<>("shipping.requests", Serdes.String(), AvroSerde.of(OrderEvent.class));
     public static final Topic<String, CommandResult> COMMAND_RESULTS =
             new Topic<>("orders.command-results", Serdes.String(), AvroSerde.of(CommandResult.class));
     /** Key: state name; value: number of orders in it. Readable by any Kafka tool with a LongDeserializer. */
@@ -34,5 +46,17 @@ public final class Topics {
     public static final List<Topic<String, EffectOutcome>> OUTCOMES =
             List.of(INVENTORY_EVENTS, PAYMENT_EVENTS, SHIPPING_EVENTS);
 
+    public static final List<Topic<String, OrderEvent>> REQUESTS =
+            List.of(INVENTORY_REQUESTS, PAYMENT_REQUESTS, SHIPPING_REQUESTS);
+
     private Topics() {}
+
+    /** The request topic of the worker that performs {@code effect}: the one place effects map to workers' topics. */
+    public static Topic<String, OrderEvent> requestsFor(Effect effect) {
+        return switch (effect) {
+            case RESERVE_STOCK, RELEASE_STOCK, DEDUCT_STOCK, RESTORE_STOCK -> INVENTORY_REQUESTS;
+            case CAPTURE_PAYMENT, VOID_PAYMENT, REFUND_PAYMENT -> PAYMENT_REQUESTS;
+            case CREATE_LABEL, VOID_LABEL, TRACK_SHIPMENT -> SHIPPING_REQUESTS;
+        };
+    }
 }

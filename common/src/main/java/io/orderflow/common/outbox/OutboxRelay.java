@@ -267,6 +267,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private int publishBatch() throws SQLException {
+        // Notifications that came in so far are answered by this read; dropping them spares an empty read later.
+        connection.unwrap(PGConnection.class).getNotifications();
         List<Row> rows = readBatch();
         if (rows.isEmpty()) {
             lagMillis.set(0);

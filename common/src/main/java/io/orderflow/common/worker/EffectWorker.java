@@ -3,6 +3,7 @@ package io.orderflow.common.worker;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.consumer.IdempotentConsumer;
 import io.orderflow.common.db.Database;
+import io.orderflow.common.kafka.Topic;
 import io.orderflow.common.kafka.Topics;
 import io.orderflow.common.outbox.Outbox;
 import io.orderflow.common.outbox.OutboxMessage;
@@ -11,15 +12,19 @@ import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The frame every effect worker runs in: its own schema (migrated by Flyway), an outbox relay publishing to
- * {@code <name>.events}, and an idempotent consumer of orders.events that hands the worker the requests for its
- * effects. A worker only writes what it does with one request; the outcome it returns is written to the outbox in
- * the same transaction as its business rows.
+ * {@code <name>.events}, and an idempotent consumer of its own request topic ({@code <name>.requests}, see
+ * {@link Topics#requestsFor}) that hands the worker each request. A worker only writes what it does with one request;
+ * the outcome it returns is written to the outbox in the same transaction as its business rows.
  */
 public final class EffectWorker implements AutoCloseable {
 
@@ -27,6 +32,20 @@ public final class EffectWorker implements AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         Optional<EffectOutcome> handle(Handle handle, OrderEvent event, EffectRequested request) throws Exception;
+
+        /**
+         * Performs the new requests of one polled batch, in arrival order, in the consumer's transaction, and returns
+         * the outcomes to publish now. By default one {@link #handle} per request; a worker overrides it to share
+         * work across the batch (DAOs attached once, rows locked in one order). If it throws, the batch is redone
+         * with one request per call, so the request at fault is dead-lettered alone.
+         */
+        default List<EffectOutcome> handleAll(Handle handle, List<OrderEvent> events) throws Exception {
+            List<EffectOutcome> outcomes = new ArrayList<>(events.size());
+            for (OrderEvent event : events) {
+                handle(handle, event, (EffectRequested) event.getBody()).ifPresent(outcomes::add);
+            }
+            return outcomes;
+        }
     }
 
     private final String name;
@@ -47,7 +66,7 @@ public final class EffectWorker implements AutoCloseable {
     /**
      * @param name       the worker's name: its schema, its outbox aggregate type ({@code <name>.events}), and its
      *                   consumer group ({@code <name>-worker})
-     * @param effects    the effects it serves; other events are skipped
+     * @param effects    the effects it serves, all on one request topic; a record for another effect is dead-lettered
      * @param migrations its own Flyway locations besides the common outbox tables, e.g. {@code classpath:db/inventory}
      */
     public static EffectWorker start(Config config, String name, Set<Effect> effects, Handler handler,
@@ -55,15 +74,34 @@ public final class EffectWorker implements AutoCloseable {
         Database database = Database.open(config, Database.schemaName(config, name), migrations);
         OutboxRelay relay = OutboxRelay.start(database, config);
         Outbox outbox = new Outbox();
-        // Only this worker's requests reach the handler; other events get no processed-message row at all.
-        IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
+        IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(requestTopic(effects), OrderEvent::getEventId)
                 .groupId(config.get("ORDERFLOW_" + name.toUpperCase() + "_GROUP", name + "-worker"))
-                .relevant(event -> event.getBody() instanceof EffectRequested request
-                        && effects.contains(request.getEffect()))
-                .handler((handle, event, record) -> handler.handle(handle, event, (EffectRequested) event.getBody())
-                        .ifPresent(outcome -> outbox.add(handle, OutboxMessage.avro(name, outcome.getOrderId(), outcome))))
+                .batchHandler((handle, records) -> outbox.addAll(handle, handler
+                        .handleAll(handle, records.stream().map(ConsumerRecord::value)
+                                .map(event -> requireRequest(event, effects)).toList()).stream()
+                        .map(outcome -> OutboxMessage.avro(name, outcome.getOrderId(), outcome))
+                        .toList()))
                 .start(config, database.jdbi());
         return new EffectWorker(name, database, outbox, relay, consumer);
+    }
+
+    /** The one topic the engine writes this worker's requests to. */
+    static Topic<String, OrderEvent> requestTopic(Set<Effect> effects) {
+        Set<Topic<String, OrderEvent>> topics = effects.stream().map(Topics::requestsFor).collect(Collectors.toSet());
+        if (topics.size() != 1) {
+            throw new IllegalArgumentException("effects " + effects + " are requested on " + topics.size()
+                    + " topics; a worker reads exactly one");
+        }
+        return topics.iterator().next();
+    }
+
+    /** Only the engine writes a request topic; anything else on it is a bug to look at, so the consumer dead-letters it. */
+    private static OrderEvent requireRequest(OrderEvent event, Set<Effect> effects) {
+        if (!(event.getBody() instanceof EffectRequested request) || !effects.contains(request.getEffect())) {
+            throw new IllegalArgumentException("event " + event.getEventId() + " is not a request for "
+                    + effects + ": " + event.getBody());
+        }
+        return event;
     }
 
     public Database database() {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,6 +138,75 @@ class IdempotentConsumerTest {
     }
 
     @Test
+    void aPoisonRecordInTheMiddleOfABatchGoesToTheDeadLetterTopicAndTheOthersAreProcessedOnce() {
+        List<RecordMetadata> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(kafka.send(topic, "order-1", outcome(i == 5 ? "m-poison" : "m-" + i, "order-1")));
+        }
+        List<Integer> callSizes = Collections.synchronizedList(new ArrayList<>());
+        IdempotentConsumer.BatchHandler<EffectOutcome> handler = (handle, records) -> {
+            callSizes.add(records.size());
+            for (ConsumerRecord<String, EffectOutcome> record : records) {
+                record(handle, record.value(), record);
+                if (record.value().getOutcomeId().equals("m-poison")) {
+                    throw new IllegalArgumentException("line 2 names no SKU");
+                }
+            }
+        };
+
+        IdempotentConsumer<EffectOutcome> first = startBatched(kafka.config(), handler);
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.readUntil(DeadLetters.topicFor(topic.name()),
+                read -> !read.isEmpty(), Duration.ofSeconds(30));
+        awaitHandled("m-9");
+        assertThat(dead).hasSize(1);
+        assertDeadLetter(dead.get(0), sent.get(5), "line 2 names no SKU");
+        for (int i = 0; i < 10; i++) {
+            if (i != 5) {
+                assertThat(handledCount("m-" + i)).as("m-" + i).isEqualTo(1);
+            }
+        }
+        assertThat(handledCount("m-poison")).isZero();
+        assertThat(count("select count(*) from processed_messages")).isEqualTo(9);
+        // The batch came in one call, failed, and was redone one record per call.
+        assertThat(callSizes.get(0)).isEqualTo(10);
+        assertThat(callSizes.subList(1, callSizes.size())).containsOnly(1).hasSize(10);
+        assertThat(registry.get("orderflow.consumer.batch.redone").counter().count()).isEqualTo(1);
+        first.close();
+
+        // A crash after the database commit but before the offset commit: everything comes again, nothing twice.
+        kafka.resetGroupToBeginning(group, topic.name());
+        kafka.send(topic, "order-1", outcome("m-after", "order-1"));
+        startBatched(kafka.config(), handler);
+        awaitHandled("m-after");
+        assertThat(count("select count(*) from handled")).isEqualTo(10);
+        assertThat(count("select count(distinct message_id) from handled")).isEqualTo(10);
+        assertThat(handledCount("m-poison")).isZero();
+    }
+
+    @Test
+    void aBatchHandlerGetsOnlyTheNewRecordsOfABatchInOrder() {
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-2", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-1", "order-1"));
+        kafka.send(topic, "order-1", outcome("m-3", "order-1"));
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+        startBatched(kafka.config(), (handle, records) -> {
+            for (ConsumerRecord<String, EffectOutcome> record : records) {
+                seen.add(record.value().getOutcomeId());
+                record(handle, record.value(), record);
+            }
+        });
+
+        awaitHandled("m-3");
+        assertThat(seen).containsExactly("m-1", "m-2", "m-3");
+        assertThat(registry.get("orderflow.consumer.records").tag("outcome", "duplicate").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("orderflow.consumer.records").tag("outcome", "processed").counter().count())
+                .isEqualTo(3);
+    }
+
+    @Test
     void transientDatabaseFailuresRetryTheBatchAndNeverDeadLetter() {
         Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
         for (String id : List.of("m-1", "m-serialization", "m-deadlock", "m-connection-lost", "m-retry-later", "m-5")) {
@@ -219,6 +289,18 @@ class IdempotentConsumerTest {
         IdempotentConsumer<EffectOutcome> consumer = IdempotentConsumer.builder(topic, EffectOutcome::getOutcomeId)
                 .groupId(group)
                 .handler(handler)
+                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+                .registry(registry)
+                .start(config, db.jdbi());
+        consumers.add(consumer);
+        return consumer;
+    }
+
+    private IdempotentConsumer<EffectOutcome> startBatched(Config config,
+                                                           IdempotentConsumer.BatchHandler<EffectOutcome> handler) {
+        IdempotentConsumer<EffectOutcome> consumer = IdempotentConsumer.builder(topic, EffectOutcome::getOutcomeId)
+                .groupId(group)
+                .batchHandler(handler)
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
                 .registry(registry)
                 .start(config, db.jdbi());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderflow.common.consumer.IdempotentConsumer;
 import io.orderflow.common.db.Database;
 import io.orderflow.common.kafka.AvroSerde;
 import io.orderflow.common.kafka.Topic;
@@ -232,6 +233,50 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aRelayKilledBetweenTheKafkaCommitAndTheDeleteLosesNothingAndTheConsumerAbsorbsTheRepeats() throws Exception {
+        // The relay's session dies exactly there: its delete kills its own backend, after the batch is in Kafka.
+        try (Connection c = schema.connect(); var s = c.createStatement()) {
+            s.execute("""
+                    create function die_before_delete() returns trigger language plpgsql as $$
+                    begin perform pg_terminate_backend(pg_backend_pid()); return null; end $$""");
+            s.execute("create trigger die_before_delete before delete on outbox for each statement "
+                    + "execute function die_before_delete()");
+        }
+        for (int i = 0; i < 10; i++) {
+            write(List.of(message("order-" + (i % 2), i / 2)));
+        }
+        start(settings());
+        // Published (committed in Kafka) at least twice over, and the rows are all still there.
+        kafka.readUntil(topic, read -> read.size() >= 20, Duration.ofSeconds(60));
+        assertThat(outboxRows()).isEqualTo(10);
+        try (Connection c = schema.connect(); var s = c.createStatement()) {
+            s.execute("drop trigger die_before_delete on outbox");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> outboxRows() == 0);
+
+        List<ConsumerRecord<String, EffectOutcome>> published =
+                kafka.readUntil(topic, read -> read.size() >= 20, Duration.ofSeconds(30));
+        assertThat(published.stream().map(r -> r.value().getOutcomeId()).distinct()).hasSize(10);
+        // Downstream, an idempotent consumer (its own schema, as a service has) handles each outcome once.
+        try (TestDatabase downstream = TestDatabase.create()) {
+            Database consumerDb = downstream.open("classpath:db/testing/handled");
+            try (IdempotentConsumer<EffectOutcome> consumer = IdempotentConsumer
+                    .builder(topic, EffectOutcome::getOutcomeId)
+                    .groupId(TestKafka.uniqueGroup("downstream"))
+                    .registry(new SimpleMeterRegistry())
+                    .handler((handle, outcome, record) -> handle.execute(
+                            "insert into handled (message_id, order_id) values (?, ?)", outcome.getOutcomeId(),
+                            outcome.getOrderId()))
+                    .start(kafka.config(), consumerDb.jdbi())) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(consumerDb, "select count(*) from handled") >= 10);
+                sleep(Duration.ofSeconds(1));
+                assertThat(count(consumerDb, "select count(*) from handled")).isEqualTo(10);
+                assertThat(count(consumerDb, "select count(distinct message_id) from handled")).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
     void whileKafkaCannotTakeTheRowsTheyStayAndArePublishedOnceItCan() {
         // The topic does not exist yet (and brokers here do not auto-create): every send fails until it does.
         String late = TestKafka.uniqueName("outbox-late");
@@ -270,6 +315,10 @@ class OutboxRelayTest {
 
     private void write(List<OutboxMessage> messages) {
         db.jdbi().useTransaction(h -> messages.forEach(m -> outbox.add(h, m)));
+    }
+
+    private static long count(Database database, String sql) {
+        return database.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     }
 
     private long outboxRows() {

@@ -5,12 +5,20 @@ import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.Role;
+import io.orderflow.schema.codec.ReleasedSchemas;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The engine's effect requests as worker tests put them on orders.events: an OrderEvent whose body is an
- * EffectRequested. Each worker's tests build the order and the request they need; this is the envelope around them.
+ * The engine's effect requests as worker tests put them on the worker's request topic ({@code Topics.requestsFor}):
+ * an OrderEvent whose body is an EffectRequested. Each worker's tests build the order and the request they need; this
+ * is the envelope around them.
  */
 public final class EffectRequests {
     private static final AtomicLong SEQ = new AtomicLong();
@@ -45,6 +53,22 @@ public final class EffectRequests {
                 .setBody(request)
                 .setOrder(order)
                 .build();
+    }
+
+    /**
+     * {@code event} as a producer on an older schema wrote it: single-object encoded with released OrderEvent
+     * {@code version}, so readers show they still understand records already on a topic.
+     */
+    public static byte[] encodedWithReleasedSchema(OrderEvent event, int version) {
+        Schema released = ReleasedSchemas.of(OrderEvent.getClassSchema()).get(version - 1);
+        try {
+            ByteBuffer buffer = new BinaryMessageEncoder<OrderEvent>(SpecificData.get(), released).encode(event);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The same request in a new event, as after the engine asked again. */

@@ -25,7 +25,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         Schema schema = model.getSchema(type);
         SchemaStore.Cache released = new SchemaStore.Cache();
         ReleasedSchemas.of(schema).forEach(released::addSchema);
-        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        // No copy inside the encoder: encode() copies its thread-local buffer into the returned array once.
+        this.encoder = new BinaryMessageEncoder<>(model, schema, false);
         this.decoder = new BinaryMessageDecoder<>(model, schema, released);
     }
 

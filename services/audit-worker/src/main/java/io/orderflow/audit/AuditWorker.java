@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running audit worker: its schema {@code audit} (migrated on start), one idempotent consumer of orders.events
- * and one of the three outcome topics (their value types differ), the outbox relay that publishes ledger entries to
+ * and the request topics, one of the three outcome topics (their value types differ), the outbox relay that publishes ledger entries to
  * finance.ledger, and the scheduled refund SLA check. Any number may run; they share the work by consumer group.
  */
 public final class AuditWorker implements AutoCloseable {
@@ -59,16 +59,16 @@ public final class AuditWorker implements AutoCloseable {
             Auditor auditor = new Auditor(topics, clock);
             String group = config.get(GROUP_SETTING, "audit-worker");
             IdempotentConsumer<OrderEvent> events = started(started, IdempotentConsumer
-                    .builder(topics.orderEvents(), OrderEvent::getEventId)
+                    .builder(topics.engineTopics(), OrderEvent::getEventId)
                     .groupId(group + "-events")
                     .registry(registry)
-                    .handler((handle, event, record) -> auditor.onOrderEvent(handle, event, record.topic()))
+                    .batchHandler(auditor::onOrderEvents)
                     .start(config, database.jdbi()));
             IdempotentConsumer<EffectOutcome> outcomes = started(started, IdempotentConsumer
                     .builder(topics.outcomeTopics(), EffectOutcome::getOutcomeId)
                     .groupId(group + "-outcomes")
                     .registry(registry)
-                    .handler((handle, outcome, record) -> auditor.onOutcome(handle, outcome, record.topic()))
+                    .batchHandler(auditor::onOutcomes)
                     .start(config, database.jdbi()));
             RefundSlaMonitor refundSla = RefundSlaMonitor.start(database.jdbi(), clock,
                     config.getDuration(REFUND_SLA_SETTING, DEFAULT_REFUND_SLA),

@@ -15,6 +15,7 @@ import io.orderflow.audit.log.AuditEntry;
 import io.orderflow.audit.log.AuditRow;
 import io.orderflow.audit.log.ChainVerifier;
 import io.orderflow.audit.log.EventKind;
+import io.orderflow.common.testing.EffectRequests;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
@@ -24,6 +25,7 @@ import io.orderflow.schema.OutcomeStatus;
 import io.orderflow.schema.Role;
 import io.orderflow.schema.Transition;
 import io.orderflow.schema.UpdateStatus;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -104,6 +106,7 @@ class AuditLogIntegrationTest {
                         AuditEntry::fromState, AuditEntry::toState, AuditEntry::actorRole)
                 .containsExactly(EventKind.EFFECT_REQUESTED, "RESERVE_STOCK", order + "-r1", "PENDING", "PENDING",
                         "SYSTEM");
+        assertThat(request.sourceTopic()).isEqualTo(bed.topics.requestTopics().get(0).name());
 
         AuditEntry outcome = bed.awaitAudited(reserved.getOutcomeId()).entry();
         assertThat(outcome).extracting(AuditEntry::kind, AuditEntry::status, AuditEntry::actorUserId,
@@ -123,6 +126,29 @@ class AuditLogIntegrationTest {
         assertThat(bed.count("select count(*) from audit_log where order_id = ?", order)).isEqualTo(6);
         assertThat(bed.count("select max(chain_index) from audit_log where order_id = ?", order)).isEqualTo(6);
         assertThat(ChainVerifier.verify(bed.jdbi, Optional.of(order)).intact()).isTrue();
+    }
+
+    @Test
+    void aRequestAnOlderEngineWroteOnOrderEventsIsStillAudited() {
+        String order = "o-audit-legacy";
+        OrderEvent capture = requested(order, 2, OrderState.CONFIRMED, order + "-r2", Transition.PAY,
+                Effect.CAPTURE_PAYMENT, T0);
+        EffectOutcome captured = outcome(order, order + "-r2", Effect.CAPTURE_PAYMENT, OutcomeStatus.SUCCEEDED, null,
+                null, "ch_1", T0.plusSeconds(1));
+        captured.setCorrelationId(null); // as an outcome from before EffectOutcome v2: it takes the request's
+
+        // Before the request topics, requests went to orders.events; OrderEvent v1 is the oldest released schema.
+        bed.sendOnOrderEvents(order.getBytes(StandardCharsets.UTF_8), EffectRequests.encodedWithReleasedSchema(capture, 1));
+        bed.awaitAudited(capture.getEventId());
+        bed.sendPayment(captured);
+
+        AuditEntry request = bed.awaitAudited(capture.getEventId()).entry();
+        assertThat(request).extracting(AuditEntry::kind, AuditEntry::effect, AuditEntry::requestId,
+                        AuditEntry::sourceTopic)
+                .containsExactly(EventKind.EFFECT_REQUESTED, "CAPTURE_PAYMENT", order + "-r2",
+                        bed.topics.orderEvents().name());
+        assertThat(bed.awaitAudited(captured.getOutcomeId()).entry().correlationId()).isEqualTo(correlation(order));
+        assertThat(bed.deadLetters()).isZero();
     }
 
     @Test

@@ -9,7 +9,9 @@ import io.orderflow.common.config.Config;
 import io.orderflow.common.testing.MutableClock;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
+import io.orderflow.common.kafka.Topic;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OrderEvent;
 import java.io.PrintWriter;
@@ -43,7 +45,7 @@ final class AuditTestbed implements AutoCloseable {
         this.kafka = kafka;
         this.schema = TestDatabase.create();
         this.topics = new AuditTopics(kafka.createTopic(Topics.ORDER_EVENTS),
-                kafka.createTopic(Topics.INVENTORY_EVENTS), kafka.createTopic(Topics.PAYMENT_EVENTS),
+                Topics.REQUESTS.stream().map(kafka::createTopic).toList(), kafka.createTopic(Topics.INVENTORY_EVENTS), kafka.createTopic(Topics.PAYMENT_EVENTS),
                 kafka.createTopic(Topics.SHIPPING_EVENTS), kafka.createTopic(Topics.FINANCE_LEDGER));
         this.jdbi = AuditAdmin.connect(schema.config());
     }
@@ -83,7 +85,10 @@ final class AuditTestbed implements AutoCloseable {
 
     /** Every record some consumer gave up on, across the dead-letter topics of the consumed topics. */
     long deadLetters() {
-        long count = kafka.readAll(topics.orderEvents().deadLetterTopic()).size();
+        long count = 0;
+        for (var topic : topics.engineTopics()) {
+            count += kafka.readAll(topic.deadLetterTopic()).size();
+        }
         for (var topic : topics.outcomeTopics()) {
             count += kafka.readAll(topic.deadLetterTopic()).size();
         }
@@ -93,15 +98,30 @@ final class AuditTestbed implements AutoCloseable {
     /** Back to the start of every topic, as if the worker had never committed an offset. Needs it stopped. */
     void rewindConsumers() {
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-            kafka.resetGroupToBeginning(group + "-events", topics.orderEvents().name());
+            for (var topic : topics.engineTopics()) {
+                kafka.resetGroupToBeginning(group + "-events", topic.name());
+            }
             for (var topic : topics.outcomeTopics()) {
                 kafka.resetGroupToBeginning(group + "-outcomes", topic.name());
             }
         });
     }
 
+    /** As the engine publishes it: a request on its worker's request topic, anything else on orders.events. */
     void send(OrderEvent event) {
-        kafka.send(topics.orderEvents(), event.getOrderId(), event);
+        kafka.send(topicOf(event), event.getOrderId(), event);
+    }
+
+    Topic<String, OrderEvent> topicOf(OrderEvent event) {
+        if (event.getBody() instanceof EffectRequested request) {
+            return topics.requestTopics().get(Topics.REQUESTS.indexOf(Topics.requestsFor(request.getEffect())));
+        }
+        return topics.orderEvents();
+    }
+
+    /** As an engine from before the request topics published it: on orders.events, whatever it is. */
+    void sendOnOrderEvents(byte[] key, byte[] value) {
+        kafka.send(topics.orderEvents().name(), key, value);
     }
 
     void sendPayment(EffectOutcome outcome) {

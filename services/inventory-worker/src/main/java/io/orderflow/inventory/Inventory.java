@@ -1,9 +1,12 @@
 package io.orderflow.inventory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -11,13 +14,13 @@ import org.jdbi.v3.core.Handle;
 /**
  * Stock and reservations: every change to stock goes through here, in the caller's transaction.
  *
- * <p>Locking. Each operation first takes the schema's stock lock (a transaction-scoped advisory lock), then locks
- * the stock and reservation rows it changes in SKU order. The advisory lock is what makes the worker deadlock-free:
- * the consumer runs a whole polled batch of requests in one transaction, so row locks taken in SKU order per request
- * would still pile up across requests in no global order, and two worker instances would deadlock on hot SKUs
- * (PostgreSQL would break it by aborting a batch, which then runs again). Under the advisory lock no transaction
- * waits for a stock row while holding another. The row locks keep stock safe against writers that skip the
- * advisory lock (a DBA's UPDATE); the CHECK constraints keep it non-negative whatever happens.
+ * <p>Locking. Every operation locks the stock rows it changes, in SKU order. The consumer runs a whole polled batch
+ * of requests in one transaction, so it first locks the stock rows of every request in the batch at once, in SKU
+ * order ({@link #lockStock}); the operations then only find rows their transaction already holds. Transactions that
+ * take their rows in one global order never wait for each other in a cycle, so worker instances do not deadlock on
+ * hot SKUs, and batches that share no SKU run side by side (no schema-wide lock). Should a batch still need a row it
+ * did not lock first, PostgreSQL breaks a resulting deadlock by aborting the batch, which then runs again. The CHECK
+ * constraints keep stock non-negative whatever happens.
  */
 public final class Inventory {
     static final String ACTIVE = "active";
@@ -29,6 +32,10 @@ public final class Inventory {
      * the whole request, naming every line that cannot be had.
      */
     public StockResult reserve(Handle handle, String orderId, String requestId, List<Line> requested) {
+        return reserve(dao(handle), orderId, requestId, requested);
+    }
+
+    StockResult reserve(InventoryDao dao, String orderId, String requestId, List<Line> requested) {
         List<Line> lines;
         try {
             lines = Line.merge(requested);
@@ -38,7 +45,6 @@ public final class Inventory {
         if (lines.isEmpty()) {
             return StockResult.done("nothing to reserve: order " + orderId + " has no lines");
         }
-        InventoryDao dao = lockStock(handle);
         Map<String, StockLevel> levels = dao.lockLevels(lines.stream().map(Line::sku).toArray(String[]::new)).stream()
                 .collect(Collectors.toMap(StockLevel::sku, Function.identity()));
         List<String> unknown = new ArrayList<>();
@@ -65,19 +71,31 @@ public final class Inventory {
 
     /** Releases the order's active reservations ({@code target}'s only, if given): the stock is free again. */
     public StockResult release(Handle handle, String orderId, String target) {
-        return move(handle, orderId, target, ACTIVE, RELEASED, "release", "released",
-                (dao, lines) -> dao.addReserved(negated(lines)));
+        return release(dao(handle), orderId, target);
+    }
+
+    StockResult release(InventoryDao dao, String orderId, String target) {
+        return move(dao, orderId, target, ACTIVE, RELEASED, "release", "released",
+                (stock, lines) -> stock.addReserved(negated(lines)));
     }
 
     /** Ship: the order's active reservations leave the warehouse (on-hand and reserved both go down). */
     public StockResult deduct(Handle handle, String orderId, String target) {
-        return move(handle, orderId, target, ACTIVE, CONSUMED, "deduct", "deducted",
-                (dao, lines) -> dao.addOnHandAndReserved(negated(lines)));
+        return deduct(dao(handle), orderId, target);
+    }
+
+    StockResult deduct(InventoryDao dao, String orderId, String target) {
+        return move(dao, orderId, target, ACTIVE, CONSUMED, "deduct", "deducted",
+                (stock, lines) -> stock.addOnHandAndReserved(negated(lines)));
     }
 
     /** Unship: stock deducted for the order is back on hand and reserved for it again. */
     public StockResult restore(Handle handle, String orderId, String target) {
-        return move(handle, orderId, target, CONSUMED, ACTIVE, "restore", "restored",
+        return restore(dao(handle), orderId, target);
+    }
+
+    StockResult restore(InventoryDao dao, String orderId, String target) {
+        return move(dao, orderId, target, CONSUMED, ACTIVE, "restore", "restored",
                 InventoryDao::addOnHandAndReserved);
     }
 
@@ -90,7 +108,7 @@ public final class Inventory {
         if (sku == null || sku.isBlank()) {
             throw new IllegalArgumentException("a SKU is needed");
         }
-        InventoryDao dao = lockStock(handle);
+        InventoryDao dao = dao(handle);
         int reserved = dao.lockLevels(new String[] {sku}).stream().mapToInt(StockLevel::reserved).sum();
         if (onHand < reserved) {
             throw new IllegalArgumentException("cannot set " + sku + " to " + onHand + " on hand: " + reserved
@@ -102,10 +120,11 @@ public final class Inventory {
 
     /**
      * Fills the stock table with {@code levels} if it is empty; returns the number of SKUs added (0 if it already had
-     * stock). Instances starting together seed it once: the check runs under the stock lock.
+     * stock). Instances starting together seed it once: the check runs under the seeding lock.
      */
     public int seedIfEmpty(Handle handle, List<Line> levels) {
-        InventoryDao dao = lockStock(handle);
+        InventoryDao dao = dao(handle);
+        dao.lockSeeding();
         if (levels.isEmpty() || dao.hasStock()) {
             return 0;
         }
@@ -122,9 +141,22 @@ public final class Inventory {
         void apply(InventoryDao dao, List<Line> lines);
     }
 
-    private StockResult move(Handle handle, String orderId, String target, String from, String to, String verb,
+    /**
+     * Locks the stock rows a batch of requests may change, in SKU order, before any of them changes one: the
+     * reserved SKUs, and every SKU the orders of the other requests hold reservations of.
+     */
+    void lockStock(InventoryDao dao, Collection<String> reservedSkus, Collection<String> ordersMoved) {
+        Set<String> skus = new TreeSet<>(reservedSkus);
+        if (!ordersMoved.isEmpty()) {
+            skus.addAll(dao.reservedSkus(ordersMoved.toArray(String[]::new)));
+        }
+        if (!skus.isEmpty()) {
+            dao.lockLevels(skus.toArray(String[]::new));
+        }
+    }
+
+    private StockResult move(InventoryDao dao, String orderId, String target, String from, String to, String verb,
                              String done, StockChange change) {
-        InventoryDao dao = lockStock(handle);
         List<Reservation> held = dao.lockReservations(orderId, from, target);
         if (held.isEmpty()) {
             return StockResult.done("nothing to " + verb + ": " + nothingHeld(dao, orderId, target, from));
@@ -165,12 +197,10 @@ public final class Inventory {
         return lines.stream().map(l -> new Line(l.sku(), -l.quantity())).toList();
     }
 
-    private static InventoryDao lockStock(Handle handle) {
+    private static InventoryDao dao(Handle handle) {
         if (!handle.isInTransaction()) {
             throw new IllegalStateException("stock changes must run inside a transaction");
         }
-        InventoryDao dao = handle.attach(InventoryDao.class);
-        dao.lockStock();
-        return dao;
+        return handle.attach(InventoryDao.class);
     }
 }

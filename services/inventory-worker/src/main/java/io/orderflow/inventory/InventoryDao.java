@@ -10,8 +10,8 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * All of the inventory worker's SQL. Statements that change stock expect the caller to hold {@link #lockStock()}
- * in the same transaction (see {@link Inventory}). Reservation statuses are {@code active}, {@code released} and
+ * All of the inventory worker's SQL. Statements that change stock expect the caller to hold the rows' locks
+ * ({@link #lockLevels}) in the same transaction, taken in SKU order (see {@link Inventory}). Reservation statuses are {@code active}, {@code released} and
  * {@code consumed}; a null {@code target} means every reservation of the order.
  */
 @RegisterConstructorMapper(StockLevel.class)
@@ -20,12 +20,25 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface InventoryDao {
 
     /**
-     * Takes the schema's stock lock until the transaction ends (re-entrant within it). Two-key form, so it never
-     * collides with the outbox relay's single-key advisory locks; keyed by schema, so test schemas don't contend.
+     * Takes the schema's seeding lock until the transaction ends, so instances starting together seed stock once.
+     * Two-key form, so it never collides with the outbox relay's single-key advisory locks; keyed by schema, so test
+     * schemas don't contend.
      */
-    @SqlQuery("select 1 from (select pg_advisory_xact_lock(hashtext('orderflow.inventory.stock'),"
+    @SqlQuery("select 1 from (select pg_advisory_xact_lock(hashtext('orderflow.inventory.seed'),"
             + " hashtext(current_schema()))) locked")
-    int lockStock();
+    int lockSeeding();
+
+    /** The SKUs the orders hold reservations of, in any status. */
+    @SqlQuery("select distinct sku from reservations where order_id = any(:orderIds)")
+    List<String> reservedSkus(@Bind("orderIds") String[] orderIds);
+
+    /** Earlier answers to any of {@code requestIds}. */
+    @SqlQuery("select request_id, outcome from answered_requests where request_id = any(:requestIds)")
+    @RegisterConstructorMapper(Answer.class)
+    List<Answer> answers(@Bind("requestIds") String[] requestIds);
+
+    /** A request's published answer (Avro EffectOutcome). */
+    record Answer(String requestId, byte[] outcome) {}
 
     /** The stock rows of {@code skus} that exist, locked, in SKU order. */
     @SqlQuery("select sku, on_hand, reserved from stock where sku = any(:skus) order by sku for update")
@@ -82,9 +95,6 @@ public interface InventoryDao {
 
     @SqlQuery("select sku, reserved, active_reserved from stock_discrepancies order by sku")
     List<Discrepancy> discrepancies();
-
-    @SqlQuery("select outcome from answered_requests where request_id = :requestId")
-    Optional<byte[]> answer(@Bind("requestId") String requestId);
 
     @SqlUpdate("insert into answered_requests (request_id, order_id, effect, status, outcome)"
             + " values (:requestId, :orderId, :effect, :status, :outcome)")

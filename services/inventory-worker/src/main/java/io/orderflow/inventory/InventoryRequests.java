@@ -2,13 +2,17 @@ package io.orderflow.inventory;
 
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.common.worker.Outcomes;
+import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.Shortage;
 import io.orderflow.schema.codec.AvroCodec;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -33,26 +37,61 @@ final class InventoryRequests implements EffectWorker.Handler {
 
     @Override
     public Optional<EffectOutcome> handle(Handle handle, OrderEvent event, EffectRequested request) {
+        return handleAll(handle, List.of(event)).stream().findFirst();
+    }
+
+    /** The batch under one DAO, its stock rows locked first in SKU order (see {@link Inventory}). */
+    @Override
+    public List<EffectOutcome> handleAll(Handle handle, List<OrderEvent> events) {
         InventoryDao dao = handle.attach(InventoryDao.class);
-        Optional<byte[]> earlier = dao.answer(request.getRequestId());
-        if (earlier.isPresent()) {
-            log.info("request {} of order {} was answered before; repeating that answer", request.getRequestId(),
-                    event.getOrderId());
-            return Optional.of(OUTCOMES.decode(earlier.get()));
+        Map<String, EffectOutcome> answered = new HashMap<>();
+        dao.answers(events.stream().map(e -> request(e).getRequestId()).distinct().toArray(String[]::new))
+                .forEach(answer -> answered.put(answer.requestId(), OUTCOMES.decode(answer.outcome())));
+        List<String> reservedSkus = new ArrayList<>();
+        List<String> ordersMoved = new ArrayList<>();
+        for (OrderEvent event : events) {
+            if (request(event).getEffect() == Effect.RESERVE_STOCK) {
+                lines(event).forEach(line -> reservedSkus.add(line.sku()));
+            } else {
+                ordersMoved.add(event.getOrderId());
+            }
         }
+        inventory.lockStock(dao, reservedSkus, ordersMoved);
+        List<EffectOutcome> outcomes = new ArrayList<>(events.size());
+        for (OrderEvent event : events) {
+            EffectRequested request = request(event);
+            EffectOutcome earlier = answered.get(request.getRequestId());
+            if (earlier != null) {
+                log.info("request {} of order {} was answered before; repeating that answer", request.getRequestId(),
+                        event.getOrderId());
+                outcomes.add(earlier);
+                continue;
+            }
+            EffectOutcome outcome = perform(dao, event, request);
+            answered.put(request.getRequestId(), outcome);
+            outcomes.add(outcome);
+        }
+        return outcomes;
+    }
+
+    private EffectOutcome perform(InventoryDao dao, OrderEvent event, EffectRequested request) {
         String orderId = event.getOrderId();
         String target = request.getTargetRequestId();
         StockResult result = switch (request.getEffect()) {
-            case RESERVE_STOCK -> inventory.reserve(handle, orderId, request.getRequestId(), lines(event));
-            case RELEASE_STOCK -> inventory.release(handle, orderId, target);
-            case DEDUCT_STOCK -> inventory.deduct(handle, orderId, target);
-            case RESTORE_STOCK -> inventory.restore(handle, orderId, target);
+            case RESERVE_STOCK -> inventory.reserve(dao, orderId, request.getRequestId(), lines(event));
+            case RELEASE_STOCK -> inventory.release(dao, orderId, target);
+            case DEDUCT_STOCK -> inventory.deduct(dao, orderId, target);
+            case RESTORE_STOCK -> inventory.restore(dao, orderId, target);
             default -> throw new IllegalArgumentException("the inventory worker does not do " + request.getEffect());
         };
         EffectOutcome outcome = outcome(event, request, result);
         dao.recordAnswer(request.getRequestId(), orderId, request.getEffect().name(), outcome.getStatus().name(),
                 OUTCOMES.encode(outcome));
-        return Optional.of(outcome);
+        return outcome;
+    }
+
+    private static EffectRequested request(OrderEvent event) {
+        return (EffectRequested) event.getBody();
     }
 
     private static List<Line> lines(OrderEvent event) {

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Requests as the engine puts them on orders.events: an OrderEvent whose body is an EffectRequested. */
+/** Requests as the engine puts them on inventory.requests: an OrderEvent whose body is an EffectRequested. */
 final class Requests {
     private Requests() {}
 

@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * One test class's inventory: its own schema and consumer group, workers started on them, requests sent to the real
- * orders.events and outcomes read from the real inventory.events.
+ * inventory.requests and outcomes read from the real inventory.events.
  */
 final class Testbed implements AutoCloseable {
     private final TestKafka kafka;
@@ -33,8 +33,8 @@ final class Testbed implements AutoCloseable {
         this.kafka = kafka;
         this.schema = schema;
         this.group = TestKafka.uniqueGroup("inventory-test");
-        // orders.events is shared with every other test and earlier runs: this worker starts at its end.
-        kafka.startGroupAtEnd(group, Topics.ORDER_EVENTS.name());
+        // inventory.requests is shared with every other test and earlier runs: this worker starts at its end.
+        kafka.startGroupAtEnd(group, Topics.INVENTORY_REQUESTS.name());
         this.database = schema.open(InventoryWorker.MIGRATIONS);
         this.outcomes = OutcomeTail.start(kafka.config(), Topics.INVENTORY_EVENTS, Duration.ofSeconds(60));
     }
@@ -69,7 +69,7 @@ final class Testbed implements AutoCloseable {
     }
 
     void send(OrderEvent event) {
-        kafka.send(Topics.ORDER_EVENTS, event.getOrderId(), event);
+        kafka.send(Topics.INVENTORY_REQUESTS, event.getOrderId(), event);
     }
 
     /** Sends {@code event} and waits for the worker's answer to its request. */

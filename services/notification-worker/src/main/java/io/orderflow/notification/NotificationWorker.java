@@ -14,7 +14,8 @@ import io.orderflow.schema.OrderEvent;
 
 /**
  * The notification worker: an idempotent consumer of orders.events that queues one rendered e-mail per applied
- * transition in the worker's PostgreSQL schema, and sender threads that deliver the queue over SMTP. The two only
+ * transition in the worker's PostgreSQL schema (a polled batch at once), and sender threads that deliver the queue
+ * over kept-open SMTP connections. The two only
  * meet in the queue table, so a slow or absent mail server never holds up consumption, let alone a transition.
  */
 public final class NotificationWorker implements AutoCloseable {
@@ -43,10 +44,11 @@ public final class NotificationWorker implements AutoCloseable {
         try {
             IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(events, OrderEvent::getEventId)
                     .groupId(settings.consumerGroup())
-                    .handler((handle, event, record) -> renderer.render(event)
-                            .ifPresent(mail -> MailQueue.enqueue(handle, mail)))
+                    .batchHandler((handle, records) -> MailQueue.enqueueAll(handle, records.stream()
+                            .flatMap(record -> renderer.render(record.value()).stream())
+                            .toList()))
                     .start(config, database.jdbi());
-            MailSender sender = MailSender.start(new MailQueue(database.jdbi()), mailer, settings,
+            MailSender sender = MailSender.start(new MailQueue(database.jdbi()), mailer, settings, database,
                     Metrics.globalRegistry);
             return new NotificationWorker(database, consumer, sender);
         } catch (RuntimeException e) {

@@ -3,10 +3,14 @@ package io.orderflow.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.Topic;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.testing.EffectRequests;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.notification.queue.MailQueue;
@@ -24,6 +28,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,13 +80,20 @@ class NotificationWorkerIntegrationTest {
     @Test
     void aFullLifecycleDeliversOneMailPerTransitionToTheCustomer() throws Exception {
         smtp.start();
+        // The global registry counts nothing until a registry is added to it.
+        SimpleMeterRegistry counting = new SimpleMeterRegistry();
+        Metrics.addRegistry(counting);
+        double connectionsBefore = connectionsOpened();
         startWorker(config());
         String orderId = "o-" + shortId();
         String customer = "ann." + shortId() + "@example.com";
         Events order = Events.order(orderId, customer);
 
         publish(order.next(Transition.PLACE, OrderState.PENDING));
-        publish(order.request(Effect.RESERVE_STOCK, Transition.CONFIRM));  // a request, not a transition: no mail
+        // A request as an engine from before the request topics wrote it on orders.events, with the oldest released
+        // OrderEvent schema: still read, and no mail, as it is not a transition.
+        kafka.send(events.name(), orderId.getBytes(StandardCharsets.UTF_8),
+                EffectRequests.encodedWithReleasedSchema(order.request(Effect.RESERVE_STOCK, Transition.CONFIRM), 1));
         publish(order.next(Transition.CONFIRM, OrderState.CONFIRMED));
         publish(order.next(Transition.PAY, OrderState.PAID));
         publish(order.tracking("TRK-1001").next(Transition.SHIP, OrderState.SHIPPED));
@@ -113,6 +125,14 @@ class NotificationWorkerIntegrationTest {
         await().atMost(WAIT).until(() -> queue.counts().get(MailStatus.SENT) == 5);
         assertThat(queue.counts()).containsEntry(MailStatus.QUEUED, 0L).containsEntry(MailStatus.DEAD, 0L);
         assertThat(smtp.received()).hasSize(5);
+        // One sender: the five mails went over the one SMTP connection it kept open.
+        assertThat(connectionsOpened() - connectionsBefore).isEqualTo(1);
+        Metrics.removeRegistry(counting);
+    }
+
+    private static double connectionsOpened() {
+        Counter opened = Metrics.globalRegistry.find("orderflow.mail.connections").counter();
+        return opened == null ? 0 : opened.count();
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 final class DeadlineKey {
     static final String FIRST = "0";
+    private static final int DIGITS = 19;
 
     private DeadlineKey() {}
 
@@ -19,10 +20,16 @@ final class DeadlineKey {
     }
 
     static String upTo(Instant now) {
-        return String.format("%019d|\uffff", now.toEpochMilli());
+        return padded(now.toEpochMilli()) + "|\uffff";
     }
 
     private static String key(Instant at, String orderId) {
-        return String.format("%019d|%s", Math.max(0, at.toEpochMilli()), orderId);
+        return padded(Math.max(0, at.toEpochMilli())) + "|" + orderId;
+    }
+
+    /** Zero-padded to a fixed width, so keys sort by time; written out by hand, as String.format is slow per record. */
+    private static String padded(long millis) {
+        String digits = Long.toString(millis);
+        return "0".repeat(DIGITS - digits.length()) + digits;
     }
 }

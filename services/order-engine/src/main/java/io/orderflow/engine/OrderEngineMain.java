@@ -9,7 +9,10 @@ import io.orderflow.domain.Rules;
 import io.orderflow.domain.Timeouts;
 import java.time.Duration;
 
-/** Starts the order engine: {@code ORDERFLOW_BUSINESS_HOURS}, {@code ORDERFLOW_TIMEZONE}, {@code ORDERFLOW_HOLIDAYS}. */
+/**
+ * Starts the order engine: {@code ORDERFLOW_BUSINESS_HOURS}, {@code ORDERFLOW_TIMEZONE}, {@code ORDERFLOW_HOLIDAYS},
+ * the timeouts, and the processor's {@link EngineSettings}.
+ */
 public final class OrderEngineMain {
     public static final String APPLICATION_ID = "orderflow-engine";
 
@@ -18,8 +21,7 @@ public final class OrderEngineMain {
     /** Starts the engine; {@code orderflow run engine} hosts it (services/host). */
     public static StreamsRunner start(Config config) throws InterruptedException {
         var props = new KafkaConfig(config).streams(config.get("ORDERFLOW_ENGINE_APPLICATION_ID", APPLICATION_ID));
-        var topology = EngineTopology.build(new OrderMachine(rules(config)),
-                config.getDuration("ORDERFLOW_DEADLINE_SCAN_INTERVAL", EngineTopology.DEFAULT_DEADLINE_SCAN));
+        var topology = EngineTopology.build(new OrderMachine(rules(config)), EngineSettings.from(config));
         return StreamsRunner.start(topology, props, Duration.ofSeconds(60));
     }
 

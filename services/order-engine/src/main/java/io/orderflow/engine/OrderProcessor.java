@@ -1,13 +1,16 @@
 package io.orderflow.engine;
 
 import io.orderflow.common.kafka.DeadLetters;
+import io.orderflow.common.kafka.Topics;
 import io.orderflow.domain.Actor;
+import io.orderflow.domain.Backlog;
 import io.orderflow.domain.Decision;
 import io.orderflow.domain.EffectRequest;
 import io.orderflow.domain.Order;
 import io.orderflow.domain.OrderMachine;
 import io.orderflow.domain.OrderUpdate;
 import io.orderflow.domain.Reaction;
+import io.orderflow.domain.RejectionCode;
 import io.orderflow.domain.StateChange;
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.EffectOutcome;
@@ -18,7 +21,6 @@ import io.orderflow.schema.OrderRecord;
 import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.StateChanged;
 import io.orderflow.schema.TransitionUpdate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one writer of order state. For each command or worker outcome it loads the order, asks the pure state machine,
- * stores the result and emits events, the command's result and state-count deltas, all in one exactly-once
- * transaction. Commands and outcomes for one order arrive on one partition, so changes to an order are serialized.
- * A wall-clock punctuator walks the deadline index and hands due orders to the state machine.
+ * stores the result and emits events, effect requests and the command's result, all in one exactly-once transaction.
+ * Commands and outcomes for one order arrive on one partition, so changes to an order are serialized. A wall-clock
+ * punctuator walks the deadline index, hands due orders to the state machine, and sends the state-count changes
+ * gathered since its last run (one record per state, not two per transition).
  */
 final class OrderProcessor implements Processor<String, EngineInput, String, EngineOutput> {
     private static final Logger log = LoggerFactory.getLogger(OrderProcessor.class);
@@ -47,14 +50,15 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     private static final int DEADLINES_PER_SCAN = 5_000;
 
     private final OrderMachine machine;
-    private final Duration deadlineScanInterval;
+    private final EngineSettings settings;
     private ProcessorContext<String, EngineOutput> context;
     private KeyValueStore<String, OrderRecord> orders;
     private KeyValueStore<String, String> deadlines;
+    private PartitionState partition;
 
-    OrderProcessor(OrderMachine machine, Duration deadlineScanInterval) {
+    OrderProcessor(OrderMachine machine, EngineSettings settings) {
         this.machine = machine;
-        this.deadlineScanInterval = deadlineScanInterval;
+        this.settings = settings;
     }
 
     @Override
@@ -62,7 +66,8 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         this.context = context;
         this.orders = context.getStateStore(EngineTopology.ORDERS_STORE);
         this.deadlines = context.getStateStore(EngineTopology.DEADLINES_STORE);
-        context.schedule(deadlineScanInterval, PunctuationType.WALL_CLOCK_TIME, this::actOnDeadlines);
+        this.partition = new PartitionState(context.getStateStore(EngineTopology.PARTITION_STORE));
+        context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
@@ -86,13 +91,14 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         }
         Instant now = now();
         Order current = load(command.getOrderId());
-        Decision decision = machine.decide(current, Records.command(command), Records.actor(command.getActor()), now);
+        Decision decision = machine.decide(current, Records.command(command), Records.actor(command.getActor()), now,
+                backlog());
 
         Order next = decision.next().orElse(null);
         if (next != null && !(decision instanceof Decision.Duplicate)) { // a repeat changes nothing: no write
-            save(current, next);
+            OrderSnapshot snapshot = save(current, next);
             List<StateChange> changes = decision instanceof Decision.Applied a ? List.of(a.change()) : List.of();
-            emit(record.timestamp(), next, new Reaction(next, changes, decision.requests(), List.of()),
+            emit(record.timestamp(), next, snapshot, new Reaction(next, changes, decision.requests(), List.of()),
                     command.getCorrelationId(), command.getCommandId(), now);
         }
         context.forward(new Record<>(command.getOrderId(),
@@ -100,18 +106,30 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     }
 
     private void handle(Record<String, EngineInput> record, EffectOutcome outcome) {
+        Instant now = now();
+        if (outcome.getRequestId() != null) {
+            // Any answer shows the worker is taking up this partition's requests: see OrderMachine.onDeadline.
+            partition.heard(Topics.requestsFor(outcome.getEffect()).name(), now);
+        }
         Order current = load(outcome.getOrderId());
         if (current == null) {
             log.warn("outcome {} for unknown order {}; ignored", outcome.getOutcomeId(), outcome.getOrderId());
             return;
         }
-        Instant now = now();
         Reaction reaction = machine.react(current, Records.outcome(outcome), now);
-        if (!reaction.order().equals(current)) {
-            save(current, reaction.order());
+        if (reaction.order() == current && reaction.isEmpty()) {
+            return; // a repeat, or news that changes nothing
         }
-        emit(record.timestamp(), reaction.order(), reaction, correlation(current, outcome.getOutcomeId()),
+        OrderSnapshot snapshot = save(current, reaction.order());
+        emit(record.timestamp(), reaction.order(), snapshot, reaction, correlation(current, outcome.getOutcomeId()),
                 outcome.getOutcomeId(), now);
+    }
+
+    private void punctuate(long wallClockMs) {
+        actOnDeadlines(wallClockMs);
+        for (KeyValue<String, Long> change : partition.takeCountChanges()) {
+            context.forward(new Record<>(change.key, new EngineOutput.CountDelta(change.value), wallClockMs));
+        }
     }
 
     /** Hands every order whose deadline has passed to the state machine. */
@@ -124,16 +142,16 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
             }
         }
         for (KeyValue<String, String> entry : due) {
-            deadlines.delete(entry.key);
             Order current = load(entry.value);
             if (current == null || !DeadlineKey.of(current, machine).map(entry.key::equals).orElse(false)) {
-                continue; // the order moved on since this deadline was set
+                deadlines.delete(entry.key); // the order moved on since this deadline was set
+                continue;
             }
-            Reaction reaction = machine.onDeadline(current, now);
-            orders.put(current.id(), Records.record(reaction.order()));
-            // Its old entry is gone already; index the new deadline, if any.
-            DeadlineKey.of(reaction.order(), machine).ifPresent(k -> deadlines.put(k, current.id()));
-            emit(wallClockMs, reaction.order(), reaction, correlation(current, current.id()), "deadline", now);
+            Instant workerHeard = current.inFlight()
+                    .map(f -> partition.lastHeard(Topics.requestsFor(f.effect()).name())).orElse(null);
+            Reaction reaction = machine.onDeadline(current, now, workerHeard);
+            OrderSnapshot snapshot = save(current, reaction.order());
+            emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now);
         }
     }
 
@@ -142,48 +160,62 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         return stored == null ? null : Records.order(stored);
     }
 
-    /** Stores the order and moves its entry in the deadline index. */
-    private void save(Order before, Order after) {
-        orders.put(after.id(), Records.record(after));
+    /**
+     * Stores the order, moves its entry in the deadline index, and keeps the partition's in-flight count; returns the
+     * snapshot it stored, which the events about this change carry too.
+     */
+    private OrderSnapshot save(Order before, Order after) {
+        OrderRecord stored = Records.record(after);
+        orders.put(after.id(), stored);
         Optional<String> oldKey = before == null ? Optional.empty() : DeadlineKey.of(before, machine);
         Optional<String> newKey = DeadlineKey.of(after, machine);
         if (!oldKey.equals(newKey)) {
             oldKey.ifPresent(deadlines::delete);
             newKey.ifPresent(k -> deadlines.put(k, after.id()));
         }
+        int waiting = (waitsOnWorker(after) ? 1 : 0) - (waitsOnWorker(before) ? 1 : 0);
+        if (waiting != 0) {
+            partition.addInFlight(waiting);
+        }
+        return stored.getOrder();
     }
 
-    private void emit(long timestamp, Order order, Reaction reaction, String correlationId, String causationId,
-                      Instant now) {
-        OrderSnapshot snapshot = Records.snapshot(order);
+    /** Counted against the busy bound: a request a worker has not answered yet (a held one waits on the outside). */
+    private static boolean waitsOnWorker(Order order) {
+        return order != null && order.inFlight().filter(f -> f.heldReason() == null).isPresent();
+    }
+
+    private Backlog backlog() {
+        return new Backlog(partition.inFlight(), settings.bound(), settings.busyRetryAfter());
+    }
+
+    private void emit(long timestamp, Order order, OrderSnapshot snapshot, Reaction reaction, String correlationId,
+                      String causationId, Instant now) {
         for (StateChange change : reaction.changes()) {
-            forward(timestamp, event(order.id() + "-v" + change.version(), order, change.version(), change.actor(),
+            context.forward(new Record<>(order.id(), new EngineOutput.Event(event(order.id() + "-v" + change.version(),
+                    order, change.version(), change.actor(),
                     new StateChanged(change.transition(), change.from(), change.to(), change.reason()),
-                    snapshot, correlationId, causationId, now));
+                    snapshot, correlationId, causationId, now)), timestamp));
             if (change.from() != null) {
-                context.forward(new Record<>(change.from().name(), new EngineOutput.CountDelta(-1), timestamp));
+                partition.countChange(change.from(), -1);
             }
-            context.forward(new Record<>(change.to().name(), new EngineOutput.CountDelta(+1), timestamp));
+            partition.countChange(change.to(), +1);
         }
         for (EffectRequest r : reaction.requests()) {
-            forward(timestamp, event(r.requestId(), order, order.version(), OrderMachine.ENGINE,
+            context.forward(new Record<>(order.id(), new EngineOutput.Request(event(r.requestId(), order,
+                    order.version(), OrderMachine.ENGINE,
                     new EffectRequested(r.requestId(), r.transition(), r.effect(), r.compensation(),
                             r.targetRequestId(), r.deadline()),
-                    snapshot, correlationId, causationId, now));
+                    snapshot, correlationId, causationId, now)), timestamp));
         }
         for (OrderUpdate u : reaction.updates()) {
             String id = (u.requestId() != null ? u.requestId() : order.id() + "-v" + order.version())
                     + "-" + u.status().name().toLowerCase(Locale.ROOT);
-            forward(timestamp, event(id, order, order.version(), OrderMachine.ENGINE,
-                    new TransitionUpdate(u.transition(), u.status(), u.reason()), snapshot, correlationId,
-                    causationId, now));
+            context.forward(new Record<>(order.id(), new EngineOutput.Event(event(id, order, order.version(),
+                    OrderMachine.ENGINE, new TransitionUpdate(u.transition(), u.status(), u.reason()), snapshot,
+                    correlationId, causationId, now)), timestamp));
         }
     }
-
-    private void forward(long timestamp, OrderEvent event) {
-        context.forward(new Record<>(event.getOrderId(), new EngineOutput.Event(event), timestamp));
-    }
-
     private static OrderEvent event(String eventId, Order order, long version, Actor actor, Object body,
                                     OrderSnapshot snapshot, String correlationId, String causationId, Instant now) {
         return OrderEvent.newBuilder()
@@ -202,7 +234,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     /** Everything that follows from one command keeps its correlation id, through workers and back. */
     private static String correlation(Order order, String fallback) {
         return order.inFlight().map(f -> f.correlationId()).filter(c -> c != null)
-                .or(() -> java.util.Optional.ofNullable(order.workflow().correlationId()))
+                .or(() -> Optional.ofNullable(order.workflow().correlationId()))
                 .orElse(fallback);
     }
 
@@ -210,7 +242,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
-    private static CommandResult result(OrderCommand command, Decision decision, Instant now) {
+    private CommandResult result(OrderCommand command, Decision decision, Instant now) {
         var outcome = decision.outcome();
         var order = decision.next();
         return CommandResult.newBuilder()
@@ -224,6 +256,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                 .setVersion(order.map(Order::version).orElse(null))
                 .setCorrelationId(command.getCorrelationId())
                 .setDecidedAt(now)
+                .setRetryAfterMs(outcome.code() == RejectionCode.BUSY ? settings.busyRetryAfter().toMillis() : null)
                 .build();
     }
 }

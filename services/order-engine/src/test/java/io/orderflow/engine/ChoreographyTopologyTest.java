@@ -18,6 +18,7 @@ import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.OrderEvent;
+import io.orderflow.schema.OrderRecord;
 import io.orderflow.schema.OrderState;
 import io.orderflow.schema.OutcomeStatus;
 import io.orderflow.schema.Role;
@@ -34,6 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,27 +52,44 @@ class ChoreographyTopologyTest {
     private TestInputTopic<String, EffectOutcome> payment;
     private TestInputTopic<String, EffectOutcome> shipping;
     private TestOutputTopic<String, OrderEvent> events;
+    private TestOutputTopic<String, OrderEvent> inventoryRequests;
+    private TestOutputTopic<String, OrderEvent> paymentRequests;
+    private TestOutputTopic<String, OrderEvent> shippingRequests;
     private TestOutputTopic<String, CommandResult> results;
     private TestOutputTopic<String, Long> counts;
 
     @BeforeEach
     void start() throws Exception {
+        start(EngineSettings.DEFAULTS);
+    }
+
+    private void start(EngineSettings settings) throws Exception {
+        if (driver != null) {
+            driver.close();
+        }
         var props = new KafkaConfig(Config.of(Map.of(
                 "ORDERFLOW_STATE_DIR", Files.createTempDirectory("choreography-test").toString())))
                 .streams("choreography-test");
         var machine = new OrderMachine(Rules.choreographed(BusinessHours.ALWAYS, TIMEOUTS));
-        driver = new TopologyTestDriver(EngineTopology.build(machine, Duration.ofSeconds(1)), props, NOW);
+        driver = new TopologyTestDriver(EngineTopology.build(machine, settings), props, NOW);
         commands = driver.createInputTopic(Topics.ORDER_COMMANDS.name(), new StringSerializer(),
                 Topics.ORDER_COMMANDS.valueSerde().serializer());
         inventory = outcomeTopic(Topics.INVENTORY_EVENTS.name());
         payment = outcomeTopic(Topics.PAYMENT_EVENTS.name());
         shipping = outcomeTopic(Topics.SHIPPING_EVENTS.name());
-        events = driver.createOutputTopic(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.keySerde().deserializer(),
-                Topics.ORDER_EVENTS.valueSerde().deserializer());
+        events = outputTopic(Topics.ORDER_EVENTS.name());
+        inventoryRequests = outputTopic(Topics.INVENTORY_REQUESTS.name());
+        paymentRequests = outputTopic(Topics.PAYMENT_REQUESTS.name());
+        shippingRequests = outputTopic(Topics.SHIPPING_REQUESTS.name());
         results = driver.createOutputTopic(Topics.COMMAND_RESULTS.name(), Topics.COMMAND_RESULTS.keySerde().deserializer(),
                 Topics.COMMAND_RESULTS.valueSerde().deserializer());
         counts = driver.createOutputTopic(Topics.STATE_COUNTS.name(), Topics.STATE_COUNTS.keySerde().deserializer(),
                 Topics.STATE_COUNTS.valueSerde().deserializer());
+    }
+
+    private TestOutputTopic<String, OrderEvent> outputTopic(String name) {
+        return driver.createOutputTopic(name, Topics.ORDER_EVENTS.keySerde().deserializer(),
+                Topics.ORDER_EVENTS.valueSerde().deserializer());
     }
 
     private TestInputTopic<String, EffectOutcome> outcomeTopic(String name) {
@@ -119,18 +138,52 @@ class ChoreographyTopologyTest {
 
         List<OrderEvent> emitted = events.readValuesToList();
         assertThat(emitted).extracting(OrderEvent::getEventId).containsExactly(
-                "o-1-v1", "o-1-r1", "o-1-v2", "o-1-r2", "o-1-v3", "o-1-r3", "o-1-v4", "o-1-f4", "o-1-v5");
-        assertThat(emitted).filteredOn(e -> e.getBody() instanceof EffectRequested)
-                .extracting(e -> request(e).getEffect()).containsExactly(
-                        Effect.RESERVE_STOCK, Effect.CAPTURE_PAYMENT, Effect.CREATE_LABEL, Effect.DEDUCT_STOCK);
-        assertThat(emitted).filteredOn(e -> e.getBody() instanceof StateChanged)
-                .extracting(e -> ((StateChanged) e.getBody()).getToState()).containsExactly(OrderState.PENDING,
-                        OrderState.CONFIRMED, OrderState.PAID, OrderState.SHIPPED, OrderState.DELIVERED);
+                "o-1-v1", "o-1-v2", "o-1-v3", "o-1-v4", "o-1-v5");
+        assertThat(emitted).extracting(e -> ((StateChanged) e.getBody()).getToState()).containsExactly(
+                OrderState.PENDING, OrderState.CONFIRMED, OrderState.PAID, OrderState.SHIPPED, OrderState.DELIVERED);
+        assertThat(inventoryRequests.readValuesToList()).extracting(e -> request(e).getEffect())
+                .containsExactly(Effect.RESERVE_STOCK, Effect.DEDUCT_STOCK);
+        assertThat(paymentRequests.readValuesToList()).extracting(OrderEvent::getEventId).containsExactly("o-1-r2");
+        assertThat(shippingRequests.readValuesToList()).extracting(OrderEvent::getEventId).containsExactly("o-1-r3");
         OrderEvent last = emitted.get(emitted.size() - 1);
         assertThat(last.getOrder().getPaymentReference()).isEqualTo("ch_1");
         assertThat(last.getOrder().getTrackingNumber()).isEqualTo("TRK1");
         assertThat(last.getActor().getUserId()).isEqualTo("carrier");
+        driver.advanceWallClockTime(Duration.ofSeconds(1)); // state counts are sent by the punctuator
         assertThat(counts.readKeyValuesToMap()).containsEntry("DELIVERED", 1L).containsEntry("SHIPPED", 0L);
+    }
+
+    @Test
+    void eachRequestLandsOnItsWorkersTopicInTheOutputOfItsStateChange() {
+        send(place("o-10"));
+        assertOneStep("o-10-v1", OrderState.PENDING, inventoryRequests, "o-10-r1", Effect.RESERVE_STOCK);
+
+        inventory.pipeInput("o-10", outcome("o-10", "o-10-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+        assertOneStep("o-10-v2", OrderState.CONFIRMED, paymentRequests, "o-10-r2", Effect.CAPTURE_PAYMENT);
+
+        EffectOutcome captured = outcome("o-10", "o-10-r2", Effect.CAPTURE_PAYMENT, OutcomeStatus.SUCCEEDED);
+        captured.setReference("ch_10");
+        payment.pipeInput("o-10", captured);
+        assertOneStep("o-10-v3", OrderState.PAID, shippingRequests, "o-10-r3", Effect.CREATE_LABEL);
+    }
+
+    /**
+     * After one input record, the state change is on orders.events and the one request it leads to is on its worker's
+     * topic, carrying the same order version; no other worker's topic got anything.
+     */
+    private void assertOneStep(String eventId, OrderState state, TestOutputTopic<String, OrderEvent> workerTopic,
+                               String requestId, Effect effect) {
+        List<OrderEvent> changes = events.readValuesToList();
+        assertThat(changes).extracting(OrderEvent::getEventId).containsExactly(eventId);
+        assertThat(((StateChanged) changes.get(0).getBody()).getToState()).isEqualTo(state);
+        List<TestRecord<String, OrderEvent>> requests = workerTopic.readRecordsToList();
+        assertThat(requests).hasSize(1);
+        OrderEvent requested = requests.get(0).value();
+        assertThat(requests.get(0).key()).isEqualTo(changes.get(0).getOrderId());
+        assertThat(requested.getEventId()).isEqualTo(requestId);
+        assertThat(request(requested).getEffect()).isEqualTo(effect);
+        assertThat(requested.getOrder().getVersion()).isEqualTo(changes.get(0).getVersion());
+        assertThat(List.of(inventoryRequests, paymentRequests, shippingRequests)).allMatch(TestOutputTopic::isEmpty);
     }
 
     @Test
@@ -151,7 +204,7 @@ class ChoreographyTopologyTest {
         failed.setReason("out of stock: SKU-1 (requested 2, available 0)");
         inventory.pipeInput("o-3", failed);
 
-        OrderEvent rollback = events.readValuesToList().get(2);
+        OrderEvent rollback = events.readValuesToList().get(1);
         TransitionUpdate update = (TransitionUpdate) rollback.getBody();
         assertThat(update.getStatus()).isEqualTo(UpdateStatus.ROLLED_BACK);
         assertThat(update.getReason()).isEqualTo("confirm failed: out of stock: SKU-1 (requested 2, available 0)");
@@ -168,13 +221,14 @@ class ChoreographyTopologyTest {
         inventory.pipeInput("o-4", outcome("o-4", "o-4-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
 
         List<OrderEvent> emitted = events.readValuesToList();
-        assertThat(emitted.get(2).getBody()).isInstanceOfSatisfying(StateChanged.class,
+        assertThat(emitted).hasSize(2);
+        assertThat(emitted.get(1).getBody()).isInstanceOfSatisfying(StateChanged.class,
                 c -> assertThat(c.getToState()).isEqualTo(OrderState.CANCELLED));
-        assertThat(emitted.get(3).getBody()).isInstanceOfSatisfying(EffectRequested.class, r -> {
-            assertThat(r.getEffect()).isEqualTo(Effect.RELEASE_STOCK);
-            assertThat(r.getTargetRequestId()).isEqualTo("o-4-r1");
-        });
-        OrderEvent afterLateSuccess = emitted.get(emitted.size() - 1);
+        List<OrderEvent> requests = inventoryRequests.readValuesToList();
+        assertThat(requests).extracting(e -> request(e).getEffect())
+                .containsExactly(Effect.RESERVE_STOCK, Effect.RELEASE_STOCK, Effect.RELEASE_STOCK, Effect.RELEASE_STOCK);
+        assertThat(request(requests.get(1)).getTargetRequestId()).isEqualTo("o-4-r1");
+        OrderEvent afterLateSuccess = requests.get(3);
         assertThat(request(afterLateSuccess).getEffect()).isEqualTo(Effect.RELEASE_STOCK);
         assertThat(request(afterLateSuccess).getTargetRequestId()).isEqualTo("o-4-r1");
         assertThat(request(afterLateSuccess).getCompensation()).isTrue();
@@ -185,15 +239,16 @@ class ChoreographyTopologyTest {
     void inFlightRequestWithNoAnswerRollsBackAtItsDeadlineAndIsCompensated() {
         send(place("o-5"));
         events.readValuesToList();
+        inventoryRequests.readValuesToList();
 
         driver.advanceWallClockTime(Duration.ofSeconds(31));
 
         List<OrderEvent> emitted = events.readValuesToList();
-        assertThat(emitted).extracting(e -> e.getBody().getClass().getSimpleName())
-                .containsExactly("EffectRequested", "TransitionUpdate");
-        assertThat(request(emitted.get(0)).getTargetRequestId()).isEqualTo("o-5-r1");
-        assertThat(((TransitionUpdate) emitted.get(1).getBody()).getReason())
+        assertThat(emitted).extracting(e -> e.getBody().getClass().getSimpleName()).containsExactly("TransitionUpdate");
+        assertThat(((TransitionUpdate) emitted.get(0).getBody()).getReason())
                 .startsWith("confirm timed out: no answer from the inventory worker");
+        assertThat(inventoryRequests.readValuesToList()).singleElement()
+                .satisfies(e -> assertThat(request(e).getTargetRequestId()).isEqualTo("o-5-r1"));
     }
 
     @Test
@@ -210,7 +265,8 @@ class ChoreographyTopologyTest {
         List<OrderEvent> emitted = events.readValuesToList();
         assertThat(((StateChanged) emitted.get(0).getBody()).getToState()).isEqualTo(OrderState.CANCELLED);
         assertThat(((StateChanged) emitted.get(0).getBody()).getReason()).isEqualTo("not paid within PT2H");
-        assertThat(request(emitted.get(1)).getEffect()).isEqualTo(Effect.RELEASE_STOCK);
+        assertThat(inventoryRequests.readValuesToList()).last()
+                .satisfies(e -> assertThat(request(e).getEffect()).isEqualTo(Effect.RELEASE_STOCK));
     }
 
     @Test
@@ -222,10 +278,10 @@ class ChoreographyTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(31));
 
         List<OrderEvent> emitted = events.readValuesToList();
-        assertThat(emitted).hasSize(3);
-        assertThat(((TransitionUpdate) emitted.get(2).getBody()).getStatus()).isEqualTo(UpdateStatus.HELD);
-        assertThat(emitted.get(2).getOrder().getNote()).isEqualTo("held: inventory database unavailable");
-        assertThat(emitted.get(2).getOrder().getPendingTransition()).isEqualTo(Transition.CONFIRM);
+        assertThat(emitted).hasSize(2);
+        assertThat(((TransitionUpdate) emitted.get(1).getBody()).getStatus()).isEqualTo(UpdateStatus.HELD);
+        assertThat(emitted.get(1).getOrder().getNote()).isEqualTo("held: inventory database unavailable");
+        assertThat(emitted.get(1).getOrder().getPendingTransition()).isEqualTo(Transition.CONFIRM);
     }
 
     @Test
@@ -252,5 +308,78 @@ class ChoreographyTopologyTest {
         assertThat(emitted).hasSize(1);
         assertThat(((TransitionUpdate) emitted.get(0).getBody()).getStatus()).isEqualTo(UpdateStatus.FLAGGED);
         assertThat(emitted.get(0).getOrder().getState()).isEqualTo(OrderState.SHIPPED);
+    }
+
+    @Test
+    void aRequestWaitsWhileItsWorkerIsAnsweringOthersAndRollsBackOnceTheWorkerFallsSilent() {
+        send(place("o-11"));
+        send(place("o-12"));
+        driver.advanceWallClockTime(Duration.ofSeconds(20));
+        // The inventory worker is behind: it answers o-11 after 20 s and has not reached o-12 yet.
+        inventory.pipeInput("o-11", outcome("o-11", "o-11-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+        events.readValuesToList();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(11)); // o-12's request is 31 s old: past the 30 s timeout
+
+        assertThat(events.readValuesToList()).as("no rollback while the worker is answering").isEmpty();
+        assertThat(inventoryRequests.readValuesToList()).extracting(OrderEvent::getEventId).doesNotContain("o-12-f2");
+
+        driver.advanceWallClockTime(Duration.ofSeconds(20)); // 30 s and more since the worker last answered anything
+
+        assertThat(events.readValuesToList()).filteredOn(e -> e.getOrderId().equals("o-12")).singleElement()
+                .satisfies(e -> assertThat(((TransitionUpdate) e.getBody()).getStatus())
+                        .isEqualTo(UpdateStatus.ROLLED_BACK));
+        assertThat(inventoryRequests.readValuesToList()).extracting(OrderEvent::getEventId).containsExactly("o-12-f2");
+    }
+
+    @Test
+    void aRequestTheWorkerReachesLateCompletesNormally() {
+        send(place("o-13"));
+        send(place("o-14"));
+        for (int i = 0; i < 4; i++) { // the worker answers someone every 20 s, reaching o-14 only after 80 s
+            driver.advanceWallClockTime(Duration.ofSeconds(20));
+            send(place("o-x" + i));
+            inventory.pipeInput("o-x" + i, outcome("o-x" + i, "o-x" + i + "-r1", Effect.RESERVE_STOCK,
+                    OutcomeStatus.FAILED));
+        }
+        inventory.pipeInput("o-14", outcome("o-14", "o-14-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+
+        List<OrderEvent> o14 = events.readValuesToList().stream().filter(e -> e.getOrderId().equals("o-14")).toList();
+        assertThat(o14).extracting(e -> e.getBody().getClass().getSimpleName())
+                .containsExactly("StateChanged", "StateChanged");
+        assertThat(o14.get(1).getOrder().getState()).isEqualTo(OrderState.CONFIRMED);
+    }
+
+    @Test
+    void newOrdersAreRefusedAsBusyWhileThePartitionHasTooManyInFlightAndAcceptedAgainAfter() throws Exception {
+        start(EngineSettings.DEFAULTS.withMaxInFlight(2));
+        OrderCommand first = place("o-20");
+        send(first);
+        send(place("o-21"));
+        OrderCommand third = place("o-22");
+        send(third);
+
+        List<CommandResult> answers = results.readValuesToList();
+        assertThat(answers).extracting(CommandResult::getStatus)
+                .containsExactly(CommandStatus.APPLIED, CommandStatus.APPLIED, CommandStatus.REJECTED);
+        CommandResult busy = answers.get(2);
+        assertThat(busy.getRejectionCode()).isEqualTo("BUSY");
+        assertThat(busy.getMessage()).isEqualTo("busy: order o-22 not placed, 2 orders in flight (bound 2); retry after 5 s");
+        assertThat(busy.getRetryAfterMs()).isEqualTo(5_000L);
+        assertThat(busy.getState()).isNull();
+
+        // Orders already accepted go on: their next steps are never refused for load; a repeat still gets its answer.
+        inventory.pipeInput("o-20", outcome("o-20", "o-20-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+        send(first);
+        assertThat(results.readValue().getStatus()).isEqualTo(CommandStatus.DUPLICATE);
+        assertThat(paymentRequests.readValuesToList()).extracting(OrderEvent::getEventId).containsExactly("o-20-r2");
+
+        EffectOutcome shortage = outcome("o-21", "o-21-r1", Effect.RESERVE_STOCK, OutcomeStatus.FAILED);
+        shortage.setReason("out of stock");
+        inventory.pipeInput("o-21", shortage); // o-21 rolled back: one order less in flight
+        send(third);
+
+        assertThat(results.readValue().getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(driver.<String, OrderRecord>getKeyValueStore(EngineTopology.ORDERS_STORE).get("o-22")).isNotNull();
     }
 }

@@ -23,6 +23,7 @@ import io.orderflow.schema.Role;
 import io.orderflow.schema.StateChanged;
 import io.orderflow.schema.Transition;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -103,6 +104,7 @@ class EngineTopologyTest {
         assertThat(emitted.get(0).getOrder().getTotal().getAmountMinor()).isEqualTo(2 * 1_250L + 499L);
         assertThat(results.readValuesToList()).extracting(CommandResult::getStatus)
                 .containsOnly(CommandStatus.APPLIED).hasSize(5);
+        driver.advanceWallClockTime(Duration.ofSeconds(1)); // state counts are sent by the punctuator
         assertThat(counts.readKeyValuesToMap()).containsEntry("DELIVERED", 1L)
                 .containsEntry("PENDING", 0L).containsEntry("CONFIRMED", 0L).containsEntry("PAID", 0L)
                 .containsEntry("SHIPPED", 0L);

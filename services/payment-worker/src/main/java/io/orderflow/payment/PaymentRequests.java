@@ -10,6 +10,8 @@ import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.Money;
 import io.orderflow.schema.OrderEvent;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -36,7 +38,22 @@ final class PaymentRequests implements EffectWorker.Handler {
 
     @Override
     public Optional<EffectOutcome> handle(Handle handle, OrderEvent event, EffectRequested request) {
+        return take(handle, handle.attach(PaymentDao.class), event, request);
+    }
+
+    /** A polled batch under one DAO. */
+    @Override
+    public List<EffectOutcome> handleAll(Handle handle, List<OrderEvent> events) {
         PaymentDao payments = handle.attach(PaymentDao.class);
+        List<EffectOutcome> answers = new ArrayList<>();
+        for (OrderEvent event : events) {
+            take(handle, payments, event, (EffectRequested) event.getBody()).ifPresent(answers::add);
+        }
+        return answers;
+    }
+
+    private Optional<EffectOutcome> take(Handle handle, PaymentDao payments, OrderEvent event,
+                                         EffectRequested request) {
         Optional<Payment> known = payments.find(request.getRequestId());
         if (known.isPresent()) {
             // The same request again in a new event: answer again if it is done (the engine ignores repeats);

@@ -1,24 +1,26 @@
 package io.orderflow.payment;
 
 import io.orderflow.common.app.Backoff;
+import io.orderflow.common.app.Pause;
 import io.orderflow.common.db.TransientErrors;
+import io.orderflow.common.work.DueWorkRunner;
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.payment.gateway.PaymentGateway;
 import io.orderflow.payment.store.Payment;
 import io.orderflow.payment.store.PaymentDao;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Performs the pending payment requests: new ones as soon as the consumer commits them, held ones again every
- * {@code resumeInterval} until the gateway answers, and those of a crashed worker once their claim expires.
+ * Performs the pending payment requests on the shared {@link DueWorkRunner}: new ones as soon as the consumer commits
+ * them, held ones again every {@code resumeInterval} until the gateway answers, and those of a crashed worker once
+ * their claim expires.
  *
  * <p>Why no double charge, and why the gateway is called outside any database transaction: a worker thread claims a
  * row in a short transaction (a lease, so other threads and workers leave it alone), calls the gateway with no
@@ -28,10 +30,8 @@ import org.slf4j.LoggerFactory;
  * charging again. The gateway's idempotency, not the lease, is what makes a repeat safe; the lease only keeps repeats
  * rare. One order's requests are performed one at a time in arrival order, so a void always sees the settled capture.
  */
-final class PaymentScheduler implements AutoCloseable {
+final class PaymentScheduler implements DueWorkRunner.Queue<PaymentScheduler.Claim>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PaymentScheduler.class);
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
     /** Between attempts to store a result the gateway already gave. */
     private static final Backoff STORE_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
@@ -42,9 +42,7 @@ final class PaymentScheduler implements AutoCloseable {
     private final PaymentOutcomes outcomes;
     private final PaymentSettings settings;
     private final Clock clock;
-    private final List<Thread> threads = new ArrayList<>();
-    private final Object signal = new Object();
-    private long wakeups;
+    private DueWorkRunner<Claim> runner;
     private volatile boolean closing;
 
     PaymentScheduler(EffectWorker worker, PaymentOperations operations, PaymentGateway gateway,
@@ -59,95 +57,74 @@ final class PaymentScheduler implements AutoCloseable {
     }
 
     void start() {
-        int instance = INSTANCES.incrementAndGet();
-        for (int i = 1; i <= settings.threads(); i++) {
-            Thread thread = new Thread(this::run, "payment-scheduler-" + instance + "-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
+        runner = DueWorkRunner.builder("payment-scheduler", this)
+                .threads(settings.threads())
+                .batchSize(settings.batchSize())
+                .pollInterval(settings.pollInterval())
+                .backoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .wakeOnNotify(worker.database(), "payments")
+                .start();
     }
 
     /** New work may be due: look now rather than at the next poll. */
     void wake() {
-        synchronized (signal) {
-            wakeups++;
-            signal.notifyAll();
+        if (runner != null) {
+            runner.wake();
         }
     }
 
     boolean isRunning() {
-        return !closing && threads.stream().allMatch(Thread::isAlive);
+        return !closing && runner != null && runner.isRunning();
     }
 
     /** Lets each thread finish the request in hand (its gateway calls are bounded by the timeouts), then stops. */
     @Override
     public void close() {
         closing = true;
-        wake();
-        for (Thread thread : threads) {
-            try {
-                thread.join(Duration.ofSeconds(60).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                log.warn("{} did not stop in time; its request is taken over when its claim expires", thread.getName());
-            }
+        if (runner != null) {
+            runner.close();
         }
     }
 
-    private void run() {
-        while (!closing) {
-            long seen;
-            synchronized (signal) {
-                seen = wakeups;
-            }
-            try {
-                if (!performNext()) {
-                    await(seen, settings.pollInterval());
-                }
-            } catch (RuntimeException e) {
-                // Typically the database is away. A claimed row stays claimed until its lease ends, then is retried.
-                log.warn("payment scheduler: {}; retrying in {} ms", e.toString(), ERROR_BACKOFF.toMillis(), e);
-                pause(ERROR_BACKOFF);
-            }
+    /**
+     * Claims due requests with a lease. Counted as an attempt (committed before any call) unless no call will be
+     * made: "0 attempts" must stay proof that the gateway never heard of a capture, so that a void may simply cancel
+     * it.
+     */
+    @Override
+    public List<Claim> claim(int limit) {
+        boolean mayCall = !gateway.isCircuitOpen();
+        return jdbi.withExtension(PaymentDao.class, payments -> payments.claimDue(limit, seconds(settings.claimLease()),
+                        mayCall ? 1 : 0)).stream()
+                .sorted(Comparator.comparingLong(Payment::seq))
+                .map(payment -> new Claim(payment, mayCall))
+                .toList();
+    }
+
+    @Override
+    public void release(Claim claim) {
+        jdbi.useExtension(PaymentDao.class, payments -> payments.unclaim(claim.payment().requestId(),
+                claim.mayCall() ? 1 : 0));
+    }
+
+    /** A claimed request, and whether this claim may call the gateway. */
+    record Claim(Payment payment, boolean mayCall) {
+        @Override
+        public String toString() {
+            return payment.kind() + " " + payment.requestId() + " of order " + payment.orderId();
         }
     }
 
-    /** Claims the next due request and performs it; false if none is due. */
-    private boolean performNext() {
-        Optional<Claim> claimed = jdbi.inTransaction(handle -> {
-            PaymentDao payments = handle.attach(PaymentDao.class);
-            Optional<Payment> due = payments.nextDue();
-            if (due.isEmpty()) {
-                return Optional.<Claim>empty();
-            }
-            Payment payment = due.get();
-            // Counted as an attempt (committed before any call) unless no call will be made: "0 attempts" must stay
-            // proof that the gateway never heard of a capture, so that a void may simply cancel it.
-            boolean mayCall = !gateway.isCircuitOpen();
-            payments.claim(payment.requestId(), seconds(settings.claimLease()), mayCall ? 1 : 0);
-            List<Payment> order = payment.kind() == Payment.Kind.CAPTURE ? List.of()
-                    : payments.forOrder(payment.orderId());
-            return Optional.of(new Claim(payment, mayCall, order));
-        });
-        if (claimed.isEmpty()) {
-            return false;
-        }
-        perform(claimed.get());
-        return true;
-    }
-
-    private record Claim(Payment payment, boolean mayCall, List<Payment> order) {}
-
-    private void perform(Claim claim) {
+    @Override
+    public void perform(Claim claim) {
         Payment payment = claim.payment();
         PaymentOperations.Result result;
         try {
             result = switch (payment.kind()) {
                 case CAPTURE -> operations.capture(payment, claim.mayCall(), () -> cancelledBy(payment.requestId()));
-                case VOID, REFUND -> operations.undo(payment, claim.mayCall(), claim.order());
+                // Every earlier request of the order is final (the claim saw to it): read them now.
+                case VOID, REFUND -> operations.undo(payment, claim.mayCall(),
+                        jdbi.withExtension(PaymentDao.class, payments -> payments.forOrder(payment.orderId())));
             };
         } catch (RuntimeException e) {
             // A bug or bad data, not the gateway: no HELD (nothing outside is down), just try again later.
@@ -241,33 +218,9 @@ final class PaymentScheduler implements AutoCloseable {
         }
     }
 
-    private void await(long seen, Duration timeout) {
-        synchronized (signal) {
-            if (closing || wakeups != seen) {
-                return;
-            }
-            try {
-                signal.wait(Math.max(1, timeout.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closing = true;
-            }
-        }
-    }
-
-    /** Waits {@code duration} whatever wakes the scheduler meanwhile; only closing cuts it short. */
     private void pause(Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        synchronized (signal) {
-            long left;
-            while (!closing && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    signal.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    closing = true;
-                }
-            }
+        if (!Pause.sleep(duration, Duration.ofMillis(100), () -> closing)) {
+            closing = true;  // interrupted: stop as if closed
         }
     }
 

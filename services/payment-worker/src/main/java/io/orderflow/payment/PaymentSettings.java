@@ -26,16 +26,18 @@ import java.time.Duration;
  * @param claimLease        how long a worker thread owns a request it is working on; a crashed worker's requests
  *                          are taken over after that, so it must exceed the longest series of gateway calls
  * @param threads           worker threads performing requests (one order's requests are still done one at a time)
+ * @param batchSize         requests one thread claims at once
  */
 public record PaymentSettings(URI gatewayUrl, Duration connectTimeout, Duration requestTimeout,
                               int retryAttempts, Duration retryBackoff,
                               int breakerWindow, int breakerMinCalls, float breakerFailureRate, Duration breakerOpenFor,
-                              Duration resumeInterval, Duration pollInterval, Duration claimLease, int threads) {
+                              Duration resumeInterval, Duration pollInterval, Duration claimLease, int threads,
+                              int batchSize) {
 
     public PaymentSettings {
-        if (retryAttempts < 1 || threads < 1 || breakerWindow < 1 || breakerMinCalls < 1) {
-            throw new IllegalArgumentException("ORDERFLOW_PAYMENT_RETRY_ATTEMPTS, _THREADS, _BREAKER_WINDOW and "
-                    + "_BREAKER_MIN_CALLS must be at least 1");
+        if (retryAttempts < 1 || threads < 1 || breakerWindow < 1 || breakerMinCalls < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("ORDERFLOW_PAYMENT_RETRY_ATTEMPTS, _THREADS, _BREAKER_WINDOW, "
+                    + "_BREAKER_MIN_CALLS and _BATCH_SIZE must be at least 1");
         }
         if (breakerFailureRate <= 0 || breakerFailureRate > 100) {
             throw new IllegalArgumentException("ORDERFLOW_PAYMENT_BREAKER_FAILURE_RATE must be a percentage in (0, 100]");
@@ -56,7 +58,8 @@ public record PaymentSettings(URI gatewayUrl, Duration connectTimeout, Duration 
                 config.getDuration("ORDERFLOW_PAYMENT_RESUME_INTERVAL", Duration.ofSeconds(5)),
                 config.getDuration("ORDERFLOW_PAYMENT_POLL_INTERVAL", Duration.ofSeconds(1)),
                 config.getDuration("ORDERFLOW_PAYMENT_CLAIM_LEASE", Duration.ofMinutes(2)),
-                config.getInt("ORDERFLOW_PAYMENT_THREADS", 4));
+                config.getInt("ORDERFLOW_PAYMENT_THREADS", 4),
+                config.getInt("ORDERFLOW_PAYMENT_BATCH_SIZE", 10));
     }
 
     public PaymentGateway gateway() {

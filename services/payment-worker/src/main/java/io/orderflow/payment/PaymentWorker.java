@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.Set;
 
 /**
- * The payment worker: takes CAPTURE_PAYMENT, VOID_PAYMENT and REFUND_PAYMENT requests from orders.events into its
+ * The payment worker: takes CAPTURE_PAYMENT, VOID_PAYMENT and REFUND_PAYMENT requests from payment.requests into its
  * payments table ({@link PaymentRequests}), performs them against the gateway ({@link PaymentScheduler}), and publishes
  * the outcomes on payment.events through its outbox.
  */

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** The engine's payment requests as a test sends them to orders.events. */
+/** The engine's payment requests as a test sends them to payment.requests. */
 final class Requests {
     private Requests() {}
 

@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * One test class's payment world: a sandbox gateway on ephemeral ports, its own schema and consumer group, workers
- * started on them with short timings, requests sent to the real orders.events and outcomes read from the real
+ * started on them with short timings, requests sent to the real payment.requests and outcomes read from the real
  * payment.events.
  */
 final class Testbed implements AutoCloseable {
@@ -40,8 +40,8 @@ final class Testbed implements AutoCloseable {
         this.sandbox = SandboxMain.start(SandboxConfig.defaults().withPorts(0, 0));
         this.gateway = new GatewayLedger(sandbox.gatewayUri());
         this.group = TestKafka.uniqueGroup("payment-test");
-        // orders.events is shared with every other test and earlier runs: this worker starts at its end.
-        kafka.startGroupAtEnd(group, Topics.ORDER_EVENTS.name());
+        // payment.requests is shared with every other test and earlier runs: this worker starts at its end.
+        kafka.startGroupAtEnd(group, Topics.PAYMENT_REQUESTS.name());
         this.database = schema.open("classpath:db/payment");
         this.outcomes = OutcomeTail.start(kafka.config(), Topics.PAYMENT_EVENTS, Duration.ofSeconds(45));
     }
@@ -93,7 +93,7 @@ final class Testbed implements AutoCloseable {
     }
 
     void send(OrderEvent event) {
-        kafka.send(Topics.ORDER_EVENTS, event.getOrderId(), event);
+        kafka.send(Topics.PAYMENT_REQUESTS, event.getOrderId(), event);
     }
 
     /** Sends {@code event} and waits for the final answer to its request. */

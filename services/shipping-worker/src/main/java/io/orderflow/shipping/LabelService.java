@@ -1,7 +1,6 @@
 package io.orderflow.shipping;
 
 import io.orderflow.common.app.Backoff;
-import io.orderflow.common.db.TransientErrors;
 import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.common.worker.Outcomes;
 import io.orderflow.domain.BusinessHours;
@@ -14,9 +13,6 @@ import io.orderflow.schema.codec.AvroCodec;
 import io.orderflow.shipping.carrier.CarrierClient;
 import io.orderflow.shipping.carrier.Label;
 import io.orderflow.shipping.carrier.LabelOrder;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request that cannot be done now is kept PENDING and announced once per cause with a HELD outcome: a label
  * outside business hours waits for the next opening; a carrier that is down (retries exhausted, circuit open) is tried
- * again with a growing delay. {@link #attemptNextDue} (the scheduler) gives every pending request its final answer.
+ * again with a growing delay. The consumer only records a request; the scheduler ({@link #claimDue},
+ * {@link #attemptClaimed}, run by the worker's due-work runner on several threads) calls the carrier outside the
+ * consumer's transaction and gives every pending request its final answer.
  */
 public final class LabelService {
     private static final Logger log = LoggerFactory.getLogger(LabelService.class);
@@ -55,15 +53,22 @@ public final class LabelService {
     private final ShippingSettings settings;
     private final Clock clock;
     private final Publisher publisher;
+    private final Runnable wakeScheduler;
 
-    public LabelService(CarrierClient carrier, ShippingSettings settings, Clock clock, Publisher publisher) {
+    /** @param wakeScheduler tells the scheduler that a new request was recorded */
+    public LabelService(CarrierClient carrier, ShippingSettings settings, Clock clock, Publisher publisher,
+                        Runnable wakeScheduler) {
         this.carrier = carrier;
         this.settings = settings;
         this.clock = clock;
         this.publisher = publisher;
+        this.wakeScheduler = wakeScheduler;
     }
 
-    /** The consumer's handler: records a new request and tries it at once; answers a known one as before. */
+    /**
+     * The consumer's handler: records a new request for the scheduler (woken when the transaction commits); answers a
+     * known one as before.
+     */
     public Optional<EffectOutcome> onRequest(Handle handle, OrderEvent event, EffectRequested request) {
         ShippingDao dao = handle.attach(ShippingDao.class);
         Optional<LabelRequestRow> known = dao.lockRequest(request.getRequestId());
@@ -71,43 +76,40 @@ public final class LabelService {
             // The engine asked again under a new event id (its own retry): the same request, the same answer.
             return answerAgain(dao, known.get());
         }
-        boolean inserted = dao.insertRequest(request.getRequestId(), event.getOrderId(), request.getEffect(),
-                request.getTargetRequestId(), EVENTS.encode(event), clock.instant());
-        LabelRequestRow row = dao.lockRequest(request.getRequestId()).orElseThrow();
-        // Not inserted: another consumer (during a rebalance) recorded it first, and has answered it by now.
-        return inserted ? attempt(handle, row) : answerAgain(dao, row);
+        if (dao.insertRequest(request.getRequestId(), event.getOrderId(), request.getEffect(),
+                request.getTargetRequestId(), EVENTS.encode(event), clock.instant())) {
+            handle.afterCommit(wakeScheduler);
+            return Optional.empty();
+        }
+        // Another consumer (during a rebalance) recorded it first, and has answered it by now.
+        return answerAgain(dao, dao.lockRequest(request.getRequestId()).orElseThrow());
     }
 
     /**
-     * The scheduler's step: takes the pending request due first, tries it and publishes what it comes to.
-     *
-     * @return false when no request was due
+     * The scheduler's claim: up to {@code limit} pending requests that are due, each leased for {@code lease} (moved
+     * that far ahead, so a scheduler that dies leaves it due again), skipping any another transaction is working on.
      */
-    public boolean attemptNextDue(Handle handle) throws SQLException {
-        ShippingDao dao = handle.attach(ShippingDao.class);
-        Optional<LabelRequestRow> due = dao.lockNextDue(clock.instant());
-        if (due.isEmpty()) {
-            return false;
+    public List<LabelRequestRow> claimDue(Handle handle, int limit, Duration lease) {
+        Instant now = clock.instant();
+        return handle.attach(ShippingDao.class).claimDue(now, now.plus(lease), limit);
+    }
+
+    /** Gives back a claimed request the scheduler did not attempt (it is closing): due again now. */
+    public void release(Handle handle, LabelRequestRow claimed) {
+        handle.attach(ShippingDao.class).unclaim(claimed.requestId(), clock.instant());
+    }
+
+    /**
+     * The scheduler's step for one claimed request: locks it and, if it still waits (a void may have cancelled it
+     * meanwhile), tries it and publishes what it comes to. The row stays locked during the carrier call, so a void of
+     * the same order waits for the label it may have to void.
+     */
+    public void attemptClaimed(Handle handle, LabelRequestRow claimed) {
+        Optional<LabelRequestRow> row = handle.attach(ShippingDao.class).lockRequest(claimed.requestId())
+                .filter(current -> current.state() == RequestState.PENDING);
+        if (row.isPresent()) {
+            attempt(handle, row.get()).ifPresent(outcome -> publisher.publish(handle, outcome));
         }
-        LabelRequestRow row = due.get();
-        // Plain JDBC savepoint, as in IdempotentConsumer: a request that fails for a reason of its own (a bug, bad
-        // data) is put back for later instead of blocking every request due after it.
-        Connection connection = handle.getConnection();
-        Savepoint savepoint = connection.setSavepoint();
-        try {
-            attempt(handle, row).ifPresent(outcome -> publisher.publish(handle, outcome));
-            connection.releaseSavepoint(savepoint);
-        } catch (RuntimeException e) {
-            if (TransientErrors.isTransient(e)) {
-                throw e;
-            }
-            connection.rollback(savepoint);
-            connection.releaseSavepoint(savepoint);
-            log.error("{} for order {} failed unexpectedly; trying it again in {}", row.requestId(), row.orderId(),
-                    settings.maxRetryInterval(), e);
-            dao.markWaiting(row.requestId(), row.reason(), clock.instant().plus(settings.maxRetryInterval()), false);
-        }
-        return true;
     }
 
     private Optional<EffectOutcome> attempt(Handle handle, LabelRequestRow row) {

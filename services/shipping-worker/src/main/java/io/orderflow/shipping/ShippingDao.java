@@ -26,14 +26,27 @@ public interface ShippingDao {
     @SqlQuery("select * from label_requests where request_id = :requestId for update")
     Optional<LabelRequestRow> lockRequest(@Bind("requestId") String requestId);
 
-    /** The pending request due first, skipping any another transaction is working on. */
+    /**
+     * Claims up to {@code limit} pending requests due at {@code now}, due first: each one's next attempt moves to
+     * {@code leaseUntil}, so no other scheduler takes it meanwhile. Rows another transaction holds are skipped.
+     */
     @SqlQuery("""
-            select * from label_requests
-            where state = 'PENDING' and next_attempt_at <= :now
-            order by next_attempt_at
-            limit 1
-            for update skip locked""")
-    Optional<LabelRequestRow> lockNextDue(@Bind("now") Instant now);
+            with due as (select request_id as due_id from label_requests
+                         where state = 'PENDING' and next_attempt_at <= :now
+                         order by next_attempt_at, request_id
+                         limit :limit
+                         for update skip locked)
+            update label_requests set next_attempt_at = :leaseUntil, updated_at = now()
+            from due where request_id = due.due_id
+            returning label_requests.*""")
+    List<LabelRequestRow> claimDue(@Bind("now") Instant now, @Bind("leaseUntil") Instant leaseUntil,
+                                   @Bind("limit") int limit);
+
+    /** Gives back a claimed request that was not attempted: due again at {@code now}. */
+    @SqlUpdate("""
+            update label_requests set next_attempt_at = :now, updated_at = now()
+            where request_id = :requestId and state = 'PENDING'""")
+    void unclaim(@Bind("requestId") String requestId, @Bind("now") Instant now);
 
     @SqlQuery("""
             select * from label_requests

@@ -16,7 +16,11 @@ import java.time.Duration;
  * @param circuitOpenFor      how long an open circuit refuses calls before it lets one through to test the carrier
  * @param retryInterval       first delay before a request held by carrier trouble is tried again; doubles per try
  * @param maxRetryInterval    cap of that delay
- * @param schedulerInterval   how often the scheduler looks for held requests that are due
+ * @param schedulerInterval   how often the scheduler looks for held requests that are due (new ones wake it at once)
+ * @param schedulerThreads    scheduler threads calling the carrier at once ({@code ORDERFLOW_SHIPPING_THREADS})
+ * @param schedulerBatchSize  requests one scheduler thread claims at once ({@code ORDERFLOW_SHIPPING_BATCH_SIZE})
+ * @param claimLease          how long a claimed request is a scheduler thread's; after that (it died) another takes it
+ *                            over, so it must exceed one carrier operation with all its retries
  * @param webhookHost         interface the tracking webhook endpoint binds to
  * @param webhookPort         its port ({@code ORDERFLOW_SHIPPING_WEBHOOK_PORT}, 0 = any free port)
  * @param webhookUrl          the URL registered with the carrier; null = {@code http://<host>:<port>/carrier/webhooks}
@@ -27,6 +31,7 @@ import java.time.Duration;
 public record ShippingSettings(BusinessHours businessHours, URI carrierUrl, Duration carrierTimeout, int carrierAttempts,
                                Duration carrierBackoff, int circuitMinimumCalls, Duration circuitOpenFor,
                                Duration retryInterval, Duration maxRetryInterval, Duration schedulerInterval,
+                               int schedulerThreads, int schedulerBatchSize, Duration claimLease,
                                String webhookHost, int webhookPort, String webhookUrl, Duration unknownShipmentGrace,
                                String defaultCountry) {
 
@@ -43,6 +48,9 @@ public record ShippingSettings(BusinessHours businessHours, URI carrierUrl, Dura
                 config.getDuration("ORDERFLOW_SHIPPING_RETRY_INTERVAL", Duration.ofSeconds(5)),
                 config.getDuration("ORDERFLOW_SHIPPING_RETRY_MAX_INTERVAL", Duration.ofMinutes(1)),
                 config.getDuration("ORDERFLOW_SHIPPING_SCHEDULER_INTERVAL", Duration.ofSeconds(1)),
+                config.getInt("ORDERFLOW_SHIPPING_THREADS", 4),
+                config.getInt("ORDERFLOW_SHIPPING_BATCH_SIZE", 10),
+                config.getDuration("ORDERFLOW_SHIPPING_CLAIM_LEASE", Duration.ofMinutes(2)),
                 config.get("ORDERFLOW_SHIPPING_WEBHOOK_HOST", "127.0.0.1"),
                 config.getInt("ORDERFLOW_SHIPPING_WEBHOOK_PORT", 8093),
                 config.find("ORDERFLOW_SHIPPING_WEBHOOK_URL").orElse(null),

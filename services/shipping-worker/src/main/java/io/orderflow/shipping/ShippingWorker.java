@@ -5,26 +5,29 @@ import io.orderflow.common.app.Backoff;
 import io.orderflow.common.app.Pause;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.http.RemoteCallException;
+import io.orderflow.common.work.DueWorkRunner;
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.schema.Effect;
 import io.orderflow.shipping.carrier.CarrierClient;
 import io.orderflow.shipping.tracking.TrackingUpdates;
 import io.orderflow.shipping.tracking.TrackingWebhookServer;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The shipping worker, wired: the {@link EffectWorker} frame (schema {@code shipping}, outbox to
- * {@code shipping.events}, consumer of CREATE_LABEL / VOID_LABEL requests) around {@link LabelService}; a scheduler
- * thread that answers held requests when they are due and keeps the worker subscribed to the carrier's webhooks; and
- * the tracking webhook endpoint.
+ * {@code shipping.events}, consumer of CREATE_LABEL / VOID_LABEL requests) around {@link LabelService}; scheduler
+ * threads (a {@link DueWorkRunner}) that perform recorded requests when they are due; a thread that keeps the worker
+ * subscribed to the carrier's webhooks; and the tracking webhook endpoint.
  */
 public final class ShippingWorker implements AutoCloseable {
     public static final String NAME = "shipping";
@@ -44,12 +47,13 @@ public final class ShippingWorker implements AutoCloseable {
     private final LabelService labels;
     private final TrackingWebhookServer webhooks;
     private final String webhookUrl;
-    private final Thread scheduler;
+    private final DueWorkRunner<LabelRequestRow> scheduler;
+    private final Thread subscriber;
     private volatile boolean closing;
     private volatile boolean subscribed;
 
     private ShippingWorker(ShippingSettings settings, EffectWorker frame, CarrierClient carrier, LabelService labels,
-                           TrackingWebhookServer webhooks) {
+                           TrackingWebhookServer webhooks, DueWorkRunner<LabelRequestRow> scheduler) {
         this.settings = settings;
         this.frame = frame;
         this.carrier = carrier;
@@ -57,8 +61,9 @@ public final class ShippingWorker implements AutoCloseable {
         this.webhooks = webhooks;
         this.webhookUrl = settings.webhookUrl() != null ? settings.webhookUrl()
                 : "http://" + reachableHost(settings.webhookHost()) + ":" + webhooks.port() + TrackingWebhookServer.PATH;
-        this.scheduler = new Thread(this::runScheduler, "shipping-scheduler");
-        this.scheduler.setDaemon(true);
+        this.scheduler = scheduler;
+        this.subscriber = new Thread(this::keepSubscribed, "shipping-webhook-subscriber");
+        this.subscriber.setDaemon(true);
     }
 
     public static ShippingWorker start(Config config) {
@@ -72,22 +77,55 @@ public final class ShippingWorker implements AutoCloseable {
         // The frame needs the handler before it exists; outcomes published outside a request wait for it.
         CompletableFuture<EffectWorker> frameRef = new CompletableFuture<>();
         LabelService.Publisher publisher = (handle, outcome) -> frameRef.join().publish(handle, outcome);
-        LabelService labels = new LabelService(carrier, settings, clock, publisher);
+        AtomicReference<DueWorkRunner<LabelRequestRow>> schedulerRef = new AtomicReference<>();
+        LabelService labels = new LabelService(carrier, settings, clock, publisher, () -> {
+            DueWorkRunner<LabelRequestRow> scheduler = schedulerRef.get();
+            if (scheduler != null) {
+                scheduler.wake();  // requests recorded before it started are found by its first look
+            }
+        });
         EffectWorker frame = EffectWorker.start(config, NAME, EFFECTS, labels::onRequest, MIGRATIONS);
         frameRef.complete(frame);
         ShippingWorker worker;
+        DueWorkRunner<LabelRequestRow> scheduler = null;
         try {
+            Jdbi jdbi = frame.database().jdbi();
+            scheduler = DueWorkRunner.builder("shipping-scheduler", new DueWorkRunner.Queue<LabelRequestRow>() {
+                        @Override
+                        public List<LabelRequestRow> claim(int limit) {
+                            return jdbi.inTransaction(h -> labels.claimDue(h, limit, settings.claimLease()));
+                        }
+
+                        @Override
+                        public void perform(LabelRequestRow request) {
+                            jdbi.useTransaction(h -> labels.attemptClaimed(h, request));
+                        }
+
+                        @Override
+                        public void release(LabelRequestRow request) {
+                            jdbi.useHandle(h -> labels.release(h, request));
+                        }
+                    })
+                    .threads(settings.schedulerThreads())
+                    .batchSize(settings.schedulerBatchSize())
+                    .pollInterval(settings.schedulerInterval())
+                    .wakeOnNotify(frame.database(), "label_requests")
+                    .start();
+            schedulerRef.set(scheduler);
             TrackingUpdates tracking = new TrackingUpdates(publisher, settings.unknownShipmentGrace());
             CompletableFuture<ShippingWorker> self = new CompletableFuture<>();
             TrackingWebhookServer webhooks = TrackingWebhookServer.start(settings.webhookHost(), settings.webhookPort(),
                     frame.database().jdbi(), tracking, () -> self.join().health());
-            worker = new ShippingWorker(settings, frame, carrier, labels, webhooks);
+            worker = new ShippingWorker(settings, frame, carrier, labels, webhooks, scheduler);
             self.complete(worker);
         } catch (RuntimeException e) {
+            if (scheduler != null) {
+                scheduler.close();
+            }
             frame.close();
             throw e;
         }
-        worker.scheduler.start();
+        worker.subscriber.start();
         log.info("shipping worker: carrier {}, tracking webhooks at {}", settings.carrierUrl(), worker.webhookUrl);
         return worker;
     }
@@ -106,7 +144,7 @@ public final class ShippingWorker implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return frame.isRunning() && scheduler.isAlive() && !closing;
+        return frame.isRunning() && scheduler.isRunning() && subscriber.isAlive() && !closing;
     }
 
     Map<String, Object> health() {
@@ -121,45 +159,32 @@ public final class ShippingWorker implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        try {
-            scheduler.join(Duration.ofSeconds(60).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Pause.awaitExit(subscriber, Duration.ofSeconds(60));
+        scheduler.close();
         webhooks.close();
         frame.close();
     }
 
-    private void runScheduler() {
-        long subscribeAt = System.nanoTime();
+    /** Subscribes to the carrier's tracking webhooks, and renews the subscription now and then. */
+    private void keepSubscribed() {
         Backoff subscribeBackoff = new Backoff(settings.schedulerInterval(), MAX_SUBSCRIBE_BACKOFF);
         int subscribeFailures = 0;  // in a row
         while (!closing) {
-            if (System.nanoTime() - subscribeAt >= 0) {
-                try {
-                    carrier.subscribe(webhookUrl);
-                    if (!subscribed) {
-                        log.info("subscribed {} to the carrier's tracking webhooks", webhookUrl);
-                    }
-                    subscribed = true;
-                    subscribeFailures = 0;
-                    subscribeAt = System.nanoTime() + SUBSCRIPTION_RENEWAL.toNanos();
-                } catch (RemoteCallException e) {
-                    Duration wait = subscribeBackoff.after(++subscribeFailures);
-                    log.warn("cannot subscribe {} to the carrier's tracking webhooks ({}); trying again in {} ms",
-                            webhookUrl, e.getMessage(), wait.toMillis());
-                    subscribeAt = System.nanoTime() + wait.toNanos();
-                }
-            }
+            Duration wait;
             try {
-                while (!closing && frame.database().jdbi().inTransaction(labels::attemptNextDue)) {
-                    // One request per transaction, so one slow carrier call never holds the others' locks.
+                carrier.subscribe(webhookUrl);
+                if (!subscribed) {
+                    log.info("subscribed {} to the carrier's tracking webhooks", webhookUrl);
                 }
-            } catch (RuntimeException | SQLException e) {
-                log.warn("shipping scheduler: {}; trying again in {} ms", e.toString(),
-                        settings.schedulerInterval().toMillis());
+                subscribed = true;
+                subscribeFailures = 0;
+                wait = SUBSCRIPTION_RENEWAL;
+            } catch (RemoteCallException e) {
+                wait = subscribeBackoff.after(++subscribeFailures);
+                log.warn("cannot subscribe {} to the carrier's tracking webhooks ({}); trying again in {} ms",
+                        webhookUrl, e.getMessage(), wait.toMillis());
             }
-            Pause.sleep(settings.schedulerInterval(), SLEEP_SLICE, () -> closing);
+            Pause.sleep(wait, SLEEP_SLICE, () -> closing);
         }
     }
 

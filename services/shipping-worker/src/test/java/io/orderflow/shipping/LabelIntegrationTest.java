@@ -77,6 +77,7 @@ class LabelIntegrationTest {
         OrderEvent request = createLabel(orderId, orderId + "-r4");
         fixture.send(request);
         fixture.send(request);                   // the same event again: skipped by its event id
+        await().atMost(ShippingFixture.WAIT).until(() -> succeeded(orderId).size() == 1);
         fixture.send(EffectRequests.again(request));   // the same request in a new event: answered as before
 
         await().atMost(ShippingFixture.WAIT).until(() -> succeeded(orderId).size() == 2);

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** Engine requests as they appear on orders.events, for a paid order with two lines. */
+/** Engine requests as they appear on shipping.requests, for a paid order with two lines. */
 final class Requests {
     static final String ADDRESS = "Ada Lovelace, 1 Analytical St, N1 9GU London, GB";
 

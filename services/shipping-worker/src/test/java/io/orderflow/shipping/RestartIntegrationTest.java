@@ -90,7 +90,7 @@ class RestartIntegrationTest {
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> endOffsetsOfOrderEvents() throws Exception {
-        String topic = Topics.ORDER_EVENTS.name();
+        String topic = Topics.SHIPPING_REQUESTS.name();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < fixture.kafka.partitions(); p++) {
             latest.put(new TopicPartition(topic, p), OffsetSpec.latest());

@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One test class's world: its own PostgreSQL schema and consumer group, the real Kafka topics (orders.events in,
+ * One test class's world: its own PostgreSQL schema and consumer group, the real Kafka topics (shipping.requests in,
  * shipping.events out, told apart by unique order ids), an in-process sandbox carrier that moves shipments only when
  * told, and the worker under test on a fixed webhook port so a restarted worker gets the carrier's redeliveries.
  */
@@ -76,9 +76,9 @@ final class ShippingFixture implements AutoCloseable {
         }
         this.config = config;
         this.outcomes = OutcomeTail.start(config, Topics.SHIPPING_EVENTS, WAIT);
-        // orders.events is the shared, real topic: the test group starts at its current end rather than replaying
+        // shipping.requests is the shared, real topic: the test group starts at its current end rather than replaying
         // every request other runs left there.
-        kafka.startGroupAtEnd(group, Topics.ORDER_EVENTS.name());
+        kafka.startGroupAtEnd(group, Topics.SHIPPING_REQUESTS.name());
     }
 
     static ShippingFixture start(Map<String, String> settings, Clock clock) {
@@ -106,7 +106,7 @@ final class ShippingFixture implements AutoCloseable {
     }
 
     void send(OrderEvent event) {
-        kafka.send(Topics.ORDER_EVENTS, event.getOrderId(), event);
+        kafka.send(Topics.SHIPPING_REQUESTS, event.getOrderId(), event);
     }
 
     /** Every outcome published for the order so far, repeats included, in topic order. */

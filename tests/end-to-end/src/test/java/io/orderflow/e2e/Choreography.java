@@ -11,6 +11,7 @@ import io.orderflow.domain.BusinessHours;
 import io.orderflow.domain.OrderMachine;
 import io.orderflow.domain.Rules;
 import io.orderflow.domain.Timeouts;
+import io.orderflow.engine.EngineSettings;
 import io.orderflow.engine.EngineTopology;
 import io.orderflow.host.OrderflowServices;
 import io.orderflow.inventory.InventoryWorker;
@@ -123,7 +124,8 @@ final class Choreography implements AutoCloseable {
         Properties props = new KafkaConfig(shared.with("ORDERFLOW_STATE_DIR",
                 Files.createTempDirectory("e2e-engine").toString())).streams(engineApplicationId());
         closeables.add(0, StreamsRunner.start(EngineTopology.build(
-                new OrderMachine(Rules.choreographed(BusinessHours.ALWAYS, TIMEOUTS)), Duration.ofMillis(500)),
+                new OrderMachine(Rules.choreographed(BusinessHours.ALWAYS, TIMEOUTS)),
+                new EngineSettings(Duration.ofMillis(500), 1_000, Duration.ofSeconds(1))),
                 props, Duration.ofSeconds(60)));
         return inventory::connect;
     }

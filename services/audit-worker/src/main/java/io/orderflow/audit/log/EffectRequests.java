@@ -7,8 +7,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The effect requests seen on orders.events, kept beside the audit log: an outcome takes its correlation id from
- * its request, the finance ledger an amount the outcome left out, and the refund SLA check its start time.
+ * The effect requests seen on the workers' request topics (older ones on orders.events), kept beside the audit log:
+ * an outcome takes its correlation id from its request, the finance ledger an amount the outcome left out, and the
+ * refund SLA check its start time.
  */
 public final class EffectRequests {
     private static final String INSERT = """

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -35,25 +37,37 @@ public final class MailQueue {
         this.jdbi = jdbi;
     }
 
+    private static final String ENQUEUE = """
+            insert into mail_queue (event_id, order_id, transition, recipient, subject, text_body, html_body, message_id)
+            values (:eventId, :orderId, :transition, :recipient, :subject, :textBody, :htmlBody, :messageId)
+            on conflict (event_id) do nothing""";
+
     /**
      * Queues {@code mail} in the caller's transaction; returns false if a mail for its event is already queued (the
      * unique event id makes a redelivered event a no-op even if its processed-message mark is gone).
      */
     public static boolean enqueue(Handle handle, Mail mail) {
-        return handle.createUpdate("""
-                        insert into mail_queue (event_id, order_id, transition, recipient, subject, text_body, html_body,
-                                                message_id)
-                        values (:eventId, :orderId, :transition, :recipient, :subject, :textBody, :htmlBody, :messageId)
-                        on conflict (event_id) do nothing""")
-                .bind("eventId", mail.eventId())
-                .bind("orderId", mail.orderId())
-                .bind("transition", mail.transition().name())
-                .bind("recipient", mail.recipient())
-                .bind("subject", mail.subject())
-                .bind("textBody", mail.textBody())
-                .bind("htmlBody", mail.htmlBody())
-                .bind("messageId", mail.messageId())
-                .execute() == 1;
+        return enqueueAll(handle, List.of(mail)) == 1;
+    }
+
+    /** Queues {@code mails} in the caller's transaction, in one round trip; returns how many were new (see above). */
+    public static int enqueueAll(Handle handle, List<Mail> mails) {
+        if (mails.isEmpty()) {
+            return 0;
+        }
+        PreparedBatch batch = handle.prepareBatch(ENQUEUE);
+        for (Mail mail : mails) {
+            batch.bind("eventId", mail.eventId())
+                    .bind("orderId", mail.orderId())
+                    .bind("transition", mail.transition().name())
+                    .bind("recipient", mail.recipient())
+                    .bind("subject", mail.subject())
+                    .bind("textBody", mail.textBody())
+                    .bind("htmlBody", mail.htmlBody())
+                    .bind("messageId", mail.messageId())
+                    .add();
+        }
+        return Arrays.stream(batch.execute()).sum();
     }
 
     /**

@@ -3,7 +3,8 @@ package io.orderflow.notification.send;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.common.app.Backoff;
-import io.orderflow.common.app.Pause;
+import io.orderflow.common.db.Database;
+import io.orderflow.common.work.DueWorkRunner;
 import io.orderflow.notification.NotificationSettings;
 import io.orderflow.notification.queue.MailQueue;
 import io.orderflow.notification.queue.MailStatus;
@@ -11,180 +12,187 @@ import io.orderflow.notification.queue.QueuedMail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sender threads: each claims a batch of due mail, sends it over one SMTP connection and records every result at
- * once, then looks again (at once after a full batch, after the poll interval otherwise). Any number of threads and
- * processes may run side by side; claims keep them off each other's mail.
+ * The senders: {@code settings.senders()} threads of a {@link DueWorkRunner} claim batches of due mail and send each
+ * over an SMTP connection kept open between mails and batches (one per sender at most; a connection that fails is
+ * dropped and the mail tried once more on a fresh one). Any number of threads and processes may run side by side;
+ * claims keep them off each other's mail. During a burst the queue grows and the senders catch up after it.
  *
  * <p>Delivery is at least once: if a sender dies after the server accepted a mail but before the row says so, the
  * mail goes out again when the claim's lease runs out, with the same Message-ID.
  */
-public final class MailSender implements AutoCloseable {
+public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MailSender.class);
-    /** How often a pause looks whether the sender is closing. */
-    private static final Duration PAUSE_SLICE = Duration.ofMillis(50);
+    /** After a failed connect, how long senders fail mail at once instead of connecting again for each. */
+    private static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
 
     private final MailQueue queue;
     private final SmtpMailer mailer;
     private final NotificationSettings settings;
     private final Backoff backoff;
-    private final Backoff errorBackoff;
-    private final List<Thread> threads = new ArrayList<>();
+    private final BlockingDeque<SmtpMailer.Connection> idle = new LinkedBlockingDeque<>();
     private final Counter sent;
     private final Counter retried;
     private final Counter dead;
+    private final Counter connections;
+    private DueWorkRunner<Claimed> runner;
+    private volatile Unreachable unreachable;
     private volatile boolean closing;
+
+    /** A claimed mail and when this process claimed it. */
+    public record Claimed(QueuedMail mail, long claimedAtNanos) {
+        @Override
+        public String toString() {
+            return "mail " + mail.id();
+        }
+    }
+
+    private record Unreachable(MessagingException error, long untilNanos) {}
 
     private MailSender(MailQueue queue, SmtpMailer mailer, NotificationSettings settings, MeterRegistry registry) {
         this.queue = queue;
         this.mailer = mailer;
         this.settings = settings;
         this.backoff = new Backoff(settings.firstRetry(), settings.maxRetry());
-        this.errorBackoff = new Backoff(settings.pollInterval(), Duration.ofSeconds(30));
         this.sent = counter(registry, "sent");
         this.retried = counter(registry, "retry");
         this.dead = counter(registry, "dead");
+        this.connections = Counter.builder("orderflow.mail.connections")
+                .description("SMTP connections opened (kept open between mails)").register(registry);
     }
 
-    /** Starts {@code settings.senders()} sender threads (none if 0). */
+    /** Starts {@code settings.senders()} sender threads (none if 0), woken when mail is queued in {@code database}. */
     public static MailSender start(MailQueue queue, SmtpMailer mailer, NotificationSettings settings,
-                                   MeterRegistry registry) {
+                                   Database database, MeterRegistry registry) {
         MailSender sender = new MailSender(queue, mailer, settings, registry);
-        for (int i = 1; i <= settings.senders(); i++) {
-            Thread thread = new Thread(sender::run, "mail-sender-" + i);
-            thread.setDaemon(true);
-            sender.threads.add(thread);
-            thread.start();
+        if (settings.senders() > 0) {
+            sender.runner = DueWorkRunner.builder("mail-sender", sender)
+                    .threads(settings.senders())
+                    .batchSize(settings.batchSize())
+                    .pollInterval(settings.pollInterval())
+                    .backoff(settings.pollInterval(), Duration.ofSeconds(30))
+                    .wakeOnNotify(database, "mail_queue")
+                    .closeTimeout(settings.smtpTimeout().multipliedBy(3).plusSeconds(5))
+                    .registry(registry)
+                    .start();
         }
         return sender;
     }
 
     public boolean isRunning() {
-        return !closing && threads.stream().allMatch(Thread::isAlive);
+        return !closing && (runner == null || runner.isRunning());
     }
 
-    /** Lets each thread finish the mail in hand, gives back the rest of its batch, and waits for it. */
+    /** Lets each sender finish the mail in hand, gives back the rest of its batch, and closes the connections. */
     @Override
     public void close() {
         closing = true;
-        for (Thread thread : threads) {
-            try {
-                thread.join(settings.smtpTimeout().multipliedBy(3).plusSeconds(5).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                log.warn("{} did not stop in time; its claimed mail is sent again after the lease", thread.getName());
-            }
+        if (runner != null) {
+            runner.close();
+        }
+        for (SmtpMailer.Connection connection; (connection = idle.poll()) != null; ) {
+            connection.close();
         }
     }
 
-    private void run() {
-        int failures = 0;  // batches failed in a row
-        while (!closing) {
-            try {
-                int claimed = sendDueBatch();
-                failures = 0;
-                if (claimed < settings.batchSize()) {
-                    pause(settings.pollInterval());
-                }
-            } catch (RuntimeException e) {
-                // The database failed (an SMTP failure is recorded on the mail). Claimed mail waits for its lease.
-                Duration errorPause = errorBackoff.after(++failures);
-                log.warn("mail sender: {}; looking again in {} ms", e.toString(), errorPause.toMillis());
-                pause(errorPause);
-            }
-        }
+    @Override
+    public List<Claimed> claim(int limit) {
+        long now = System.nanoTime();
+        return queue.claim(limit, settings.lease()).stream().map(mail -> new Claimed(mail, now)).toList();
     }
 
-    /** Claims and sends one batch; returns how many mails it claimed. */
-    int sendDueBatch() {
-        List<QueuedMail> batch = queue.claim(settings.batchSize(), settings.lease());
-        if (batch.isEmpty()) {
-            return 0;
+    @Override
+    public void release(Claimed claimed) {
+        queue.release(claimed.mail());
+    }
+
+    @Override
+    public void perform(Claimed claimed) {
+        QueuedMail mail = claimed.mail();
+        // Past half the lease a sender starts no new send, so one still under way ends well inside the lease and no
+        // other sender can have taken the same mail meanwhile.
+        if (System.nanoTime() - (claimed.claimedAtNanos() + settings.lease().dividedBy(2).toNanos()) > 0) {
+            queue.release(mail);
+            return;
         }
-        long claimedAt = System.nanoTime();
-        // Past half the lease this sender stops starting new sends, so one still under way ends well inside it and
-        // no other sender can have taken the same mail meanwhile.
-        long stopStartingAt = claimedAt + settings.lease().dividedBy(2).toNanos();
-        SmtpMailer.Connection connection = null;
-        MessagingException unreachable = null;
-        int waiting = 0;  // mails of this batch that could not reach the server and will be tried again
+        MimeMessage message;
         try {
-            for (int i = 0; i < batch.size(); i++) {
-                QueuedMail mail = batch.get(i);
-                if (closing || System.nanoTime() - stopStartingAt > 0) {
-                    batch.subList(i, batch.size()).forEach(queue::release);
-                    break;
-                }
-                MimeMessage message;
-                try {
-                    message = mailer.message(mail);
-                } catch (MessagingException | RuntimeException e) {
-                    failed(mail, e, true);  // e.g. a malformed recipient address: permanent, dead at once
-                    continue;
-                }
-                if (unreachable == null && connection == null) {
-                    try {
-                        connection = connect();
-                    } catch (MessagingException e) {
-                        unreachable = e;
-                    }
-                }
-                if (unreachable != null) {
-                    // No session (server down, or it refused our login): the rest of the batch fails the same way,
-                    // without waiting, and is logged once below rather than mail by mail.
-                    if (failed(mail, unreachable, false).filter(now -> now == MailStatus.QUEUED).isPresent()) {
-                        waiting++;
-                    }
-                    continue;
-                }
-                try {
-                    connection.send(message);
-                } catch (MessagingException | RuntimeException e) {
-                    failed(mail, e, true);
-                    // The server may have dropped us mid-conversation; the next mail starts on a fresh connection.
-                    connection.close();
-                    connection = null;
-                    continue;
-                }
-                queue.markSent(mail);
-                sent.increment();
-                log.info("mail {} ({} of order {}) sent to {} as {}", mail.id(), mail.transition(), mail.orderId(),
-                        mail.recipient(), mail.messageId());
+            message = mailer.message(mail);
+        } catch (MessagingException | RuntimeException e) {
+            failed(mail, e, true);  // e.g. a malformed recipient address: permanent, dead at once
+            return;
+        }
+        Unreachable down = unreachable;
+        if (down != null && System.nanoTime() - down.untilNanos() < 0) {
+            // No session a moment ago (server down, or it refused our login): fail at once, logged once per connect.
+            failed(mail, down.error(), false);
+            return;
+        }
+        SmtpMailer.Connection reused = idle.pollFirst();
+        try {
+            send(reused != null ? reused : connect(), message);
+        } catch (MessagingException | RuntimeException e) {
+            if (reused == null || SmtpMailer.isPermanent(e)) {
+                failed(mail, e, true);
+                return;
             }
-        } finally {
-            if (connection != null) {
-                connection.close();
+            // A kept connection may have been dropped by the server while idle: once more on a fresh one.
+            try {
+                send(connect(), message);
+            } catch (MessagingException | RuntimeException again) {
+                failed(mail, again, true);
+                return;
             }
         }
-        if (waiting > 0) {
-            log.warn("no SMTP session with {}:{} ({}); {} mail(s) wait for their next attempt",
-                    settings.smtpHost(), settings.smtpPort(), describe(unreachable), waiting);
+        queue.markSent(mail);
+        sent.increment();
+        log.info("mail {} ({} of order {}) sent to {} as {}", mail.id(), mail.transition(), mail.orderId(),
+                mail.recipient(), mail.messageId());
+    }
+
+    /** Sends over {@code connection} and keeps it for the next mail; closes it if the send fails. */
+    private void send(SmtpMailer.Connection connection, MimeMessage message) throws MessagingException {
+        try {
+            connection.send(message);
+        } catch (MessagingException | RuntimeException e) {
+            connection.close();
+            throw e;
         }
-        return batch.size();
+        if (closing) {
+            connection.close();
+        } else {
+            idle.offerFirst(connection);
+        }
     }
 
     private SmtpMailer.Connection connect() throws MessagingException {
         try {
-            return mailer.connect();
-        } catch (MessagingException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new MessagingException("cannot connect to " + settings.smtpHost() + ":" + settings.smtpPort(), e);
+            SmtpMailer.Connection connection = mailer.connect();
+            connections.increment();
+            return connection;
+        } catch (MessagingException | RuntimeException e) {
+            MessagingException error = e instanceof MessagingException m ? m
+                    : new MessagingException("cannot connect to " + settings.smtpHost() + ":" + settings.smtpPort(), e);
+            unreachable = new Unreachable(error, System.nanoTime() + UNREACHABLE_FOR.toNanos());
+            log.warn("no SMTP session with {}:{} ({}); queued mail waits for its next attempt", settings.smtpHost(),
+                    settings.smtpPort(), describe(error));
+            throw new UnreachableServer(error);
         }
     }
 
     /** Records a failed attempt; returns the mail's status now (empty if its claim had run out). */
     private Optional<MailStatus> failed(QueuedMail mail, Exception error, boolean logRetry) {
-        boolean permanent = SmtpMailer.isPermanent(error);
-        String reason = describe(error);
+        Exception cause = error instanceof UnreachableServer u ? u.error : error;
+        boolean quiet = !logRetry || error instanceof UnreachableServer;
+        boolean permanent = SmtpMailer.isPermanent(cause);
+        String reason = describe(cause);
         Optional<MailStatus> now = queue.markFailed(mail, reason, permanent, settings.maxAttempts(), backoff);
         if (now.isEmpty()) {
             log.warn("mail {} failed ({}), but its claim had run out; the sender that took it over decides", mail.id(),
@@ -196,12 +204,11 @@ public final class MailSender implements AutoCloseable {
                     mail.recipient(), mail.attempts(), reason, mail.id());
         } else {
             retried.increment();
-            if (!logRetry) {
-                return now;
+            if (!quiet) {
+                log.warn("mail {} ({} of order {}) to {} failed (attempt {} of {}): {}; next attempt in {} ms",
+                        mail.id(), mail.transition(), mail.orderId(), mail.recipient(), mail.attempts(),
+                        settings.maxAttempts(), reason, backoff.after(mail.attempts()).toMillis());
             }
-            log.warn("mail {} ({} of order {}) to {} failed (attempt {} of {}): {}; next attempt in {} ms", mail.id(),
-                    mail.transition(), mail.orderId(), mail.recipient(), mail.attempts(), settings.maxAttempts(),
-                    reason, backoff.after(mail.attempts()).toMillis());
         }
         return now;
     }
@@ -221,14 +228,18 @@ public final class MailSender implements AutoCloseable {
         return out.toString();
     }
 
-    private void pause(Duration duration) {
-        if (!Pause.sleep(duration, PAUSE_SLICE, () -> closing)) {
-            closing = true;  // interrupted: stop as if closed
-        }
-    }
-
     private static Counter counter(MeterRegistry registry, String outcome) {
         return Counter.builder("orderflow.mail.attempts").tag("outcome", outcome)
                 .description("mail send attempts, by outcome").register(registry);
+    }
+
+    /** No SMTP session could be opened; logged once when it happened, not again per mail. */
+    private static final class UnreachableServer extends RuntimeException {
+        final MessagingException error;
+
+        UnreachableServer(MessagingException error) {
+            super(error.getMessage(), error);
+            this.error = error;
+        }
     }
 }

@@ -46,24 +46,29 @@ public interface PaymentDao {
     Optional<String> cancelledBy(@Bind("requestId") String requestId);
 
     /**
-     * The oldest due, unclaimed pending request whose order has no older pending request, locked for the claim.
-     * Other workers skip it while this transaction holds it, and after that the claim keeps them off.
+     * Claims up to {@code limit} due, unclaimed pending requests whose orders have no older pending request (so one
+     * order's requests are performed one at a time, in arrival order): each is leased for {@code leaseSeconds} and
+     * {@code attempt} is added to its attempts. Rows another transaction is claiming are skipped, not waited for.
      */
-    @SqlQuery("select " + COLUMNS + " from payments p"
-            + " where p.status = 'PENDING' and p.next_attempt_at <= now()"
-            + "   and (p.claimed_until is null or p.claimed_until < now())"
-            + "   and not exists (select 1 from payments e"
-            + "                   where e.order_id = p.order_id and e.status = 'PENDING' and e.seq < p.seq)"
-            + " order by p.next_attempt_at, p.seq limit 1"
-            + " for update of p skip locked")
-    Optional<Payment> nextDue();
+    @SqlQuery("with due as (select p.request_id as due_id from payments p"
+            + "   where p.status = 'PENDING' and p.next_attempt_at <= now()"
+            + "     and (p.claimed_until is null or p.claimed_until < now())"
+            + "     and not exists (select 1 from payments e"
+            + "                     where e.order_id = p.order_id and e.status = 'PENDING' and e.seq < p.seq)"
+            + "   order by p.next_attempt_at, p.seq limit :limit"
+            + "   for update of p skip locked)"
+            + " update payments set claimed_until = now() + make_interval(secs => :leaseSeconds),"
+            + "                     attempts = attempts + :attempt, updated_at = now()"
+            + " from due where request_id = due.due_id"
+            + " returning " + COLUMNS)
+    List<Payment> claimDue(@Bind("limit") int limit, @Bind("leaseSeconds") double leaseSeconds,
+                           @Bind("attempt") int attempt);
 
+    /** Gives back a claim that was not acted on: due again now, its attempt taken back. */
     @SqlUpdate("""
-            update payments set claimed_until = now() + make_interval(secs => :leaseSeconds),
-                                attempts = attempts + :attempt, updated_at = now()
-            where request_id = :requestId""")
-    void claim(@Bind("requestId") String requestId, @Bind("leaseSeconds") double leaseSeconds,
-               @Bind("attempt") int attempt);
+            update payments set claimed_until = null, attempts = attempts - :attempt, updated_at = now()
+            where request_id = :requestId and status = 'PENDING'""")
+    void unclaim(@Bind("requestId") String requestId, @Bind("attempt") int attempt);
 
     /** Ends a pending request; false if it had already ended (another worker got there first). */
     @SqlUpdate("""
