@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Tests get their own servers (own ports, own run dir), so a system started by scripts/up.sh keeps running
-# untouched beside them and its services never consume the tests' records. Override any of these to reuse others.
-: "${ORDERFLOW_RUN_DIR:=/tmp/orderflow-test}"
+# untouched beside them and its services never consume the tests' records. The run dir is ORDERFLOW_TEST_RUN_DIR
+# whatever ORDERFLOW_RUN_DIR (the system's) says; override the ports to reuse other servers.
+ORDERFLOW_RUN_DIR="${ORDERFLOW_TEST_RUN_DIR:-/tmp/orderflow-test}"
 : "${ORDERFLOW_KAFKA_PORT:=19092}"
 : "${ORDERFLOW_KAFKA_CONTROLLER_PORT:=19093}"
 : "${ORDERFLOW_DB_PORT:=15433}"
@@ -21,6 +22,15 @@ cd "$(dirname "$0")/.."
 export ORDERFLOW_RUN_DIR ORDERFLOW_KAFKA_PORT ORDERFLOW_KAFKA_CONTROLLER_PORT ORDERFLOW_DB_PORT ORDERFLOW_SMTP_PORT \
   ORDERFLOW_IMAP_PORT ORDERFLOW_MAIL_API_PORT ORDERFLOW_GATEWAY_PORT ORDERFLOW_CARRIER_PORT ORDERFLOW_ADMIN_PORT
 source infra/env.sh
+
+# Never run beside a system's service hosts on the same data: that run dir holds their databases and topics.
+running=()
+for host in $(host_names); do
+  if pid=$(proc_pid "$host"); then running+=("$host (pid $pid)"); fi
+done
+if ((${#running[@]})); then
+  die "the test run dir $ORDERFLOW_RUN_DIR holds a running Orderflow system (${running[*]}); tests would touch its data. Set ORDERFLOW_TEST_RUN_DIR to another folder, or stop it (scripts/down.sh)."
+fi
 
 started=()
 for part in kafka postgres mail sandbox; do

@@ -1,16 +1,23 @@
 package io.orderflow.cli;
 
+import io.orderflow.domain.Command;
+import io.orderflow.domain.OrderDetails;
+import io.orderflow.domain.validation.CommandValidation;
+import io.orderflow.domain.validation.Problem;
 import io.orderflow.schema.Actor;
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.CommandStatus;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.Transition;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options every command-sending subcommand shares, and how it sends and reports. */
+/** Options every command-sending subcommand shares, and how it checks, sends and reports. */
 final class CommandOptions {
     @Option(names = "--as", required = true, converter = ActorOption.class, paramLabel = "USER:ROLE",
             description = "Who acts, e.g. ann:support (roles: customer, support, warehouse, finance, admin, system)")
@@ -25,9 +32,8 @@ final class CommandOptions {
     @Option(names = "--command-id", description = "Idempotency key (default: a new UUID); resend with the same id safely")
     String commandId;
 
-    @Option(names = "--timeout", defaultValue = "15s", converter = DurationOption.class,
-            description = "How long to wait for the result (default: ${DEFAULT-VALUE})")
-    Duration timeout;
+    @Mixin
+    TimeoutOption waiting;
 
     OrderCommand.Builder command(String orderId, Transition transition) {
         return OrderCommand.newBuilder()
@@ -41,15 +47,38 @@ final class CommandOptions {
                 .setIssuedAt(Instant.now());
     }
 
-    /** Prints the result; exit code 0 when applied (or in flight), 2 when refused. */
+    /**
+     * Checks the command against the input rules the engine applies (so a careless one is refused here, with every
+     * problem named, and never sent), sends it, and prints the answer.
+     *
+     * @param details what a place orders, as the engine will read it; null for other transitions
+     * @return the exit code ({@link ExitCodes})
+     */
+    int send(OrderClient client, OrderCommand command, OrderDetails details) throws OrderClient.NoAnswer {
+        List<Problem> problems = CommandValidation.problems(new Command(command.getCommandId(), command.getOrderId(),
+                command.getTransition(), expectedVersion == null ? OptionalLong.empty() : OptionalLong.of(expectedVersion),
+                reason, details));
+        if (!problems.isEmpty()) {
+            System.err.println("REJECTED (not sent): " + problems.stream().map(Problem::message)
+                    .collect(Collectors.joining("; ")) + " [INVALID_COMMAND]");
+            return ExitCodes.REFUSED;
+        }
+        return report(client.send(command, waiting.timeout));
+    }
+
+    /**
+     * Prints the result: exit 0 when applied or in flight, 2 when refused. A repeated command id answers as the first
+     * time did, exit code included: a DUPLICATE carries the first answer's rejection code when it was refused.
+     */
     static int report(CommandResult result) {
-        boolean refused = result.getStatus() == CommandStatus.REJECTED;
+        boolean refused = result.getStatus() == CommandStatus.REJECTED
+                || (result.getStatus() == CommandStatus.DUPLICATE && result.getRejectionCode() != null);
         String line = String.format("%s: %s", result.getStatus(), result.getMessage());
         if (refused) {
             System.err.println(line + " [" + result.getRejectionCode() + "]");
-            return 2;
+            return ExitCodes.REFUSED;
         }
         System.out.println(line);
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -1,18 +1,16 @@
 package io.orderflow.cli;
 
-import io.orderflow.schema.Money;
-import io.orderflow.schema.OrderLine;
-import java.math.BigDecimal;
+import io.orderflow.domain.validation.InputRules;
+import io.orderflow.domain.validation.InvalidInputException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses {@code --line SKU:QTY:PRICE}, e.g. {@code SKU-1:2:12.50}; the price is exact, in the order's currency. */
+/**
+ * Parses {@code --line SKU:QTY:PRICE}, e.g. {@code SKU-1:2:12.50}; the price is exact, in the order's currency. A
+ * quantity or price outside the input rules is refused here, naming the field and its limit.
+ */
 final class LineOption implements ITypeConverter<LineOption.Line> {
-    record Line(String sku, int quantity, BigDecimal unitPrice) {
-        OrderLine toOrderLine(String currency) {
-            return new OrderLine(sku, quantity, new Money(unitPrice.movePointRight(2).longValueExact(), currency));
-        }
-    }
+    record Line(String sku, int quantity, long unitPriceMinor) {}
 
     @Override
     public Line convert(String value) {
@@ -21,13 +19,10 @@ final class LineOption implements ITypeConverter<LineOption.Line> {
             throw new TypeConversionException("'" + value + "' should be SKU:QUANTITY:UNIT_PRICE, e.g. SKU-1:2:12.50");
         }
         try {
-            BigDecimal price = new BigDecimal(parts[2]);
-            if (price.scale() > 2) {
-                throw new TypeConversionException("price '" + parts[2] + "' has more than two decimals");
-            }
-            return new Line(parts[0], Integer.parseInt(parts[1]), price);
-        } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "': quantity must be a whole number and price a decimal");
+            return new Line(parts[0], InputRules.parseQuantity("quantity", parts[1]),
+                    InputRules.parseUnitPrice("unitPrice", parts[2]));
+        } catch (InvalidInputException e) {
+            throw new TypeConversionException(InputRules.shown(value) + ": " + e.getMessage());
         }
     }
 }

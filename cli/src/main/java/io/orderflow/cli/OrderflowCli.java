@@ -31,10 +31,22 @@ public final class OrderflowCli {
         Arrays.stream(Transition.values())
                 .filter(t -> t != Transition.PLACE)
                 .forEach(t -> {
-                    CommandLine sub = new CommandLine(new TransitionCommand(client, t));
+                    CommandLine sub = new CommandLine(new TransitionCommand(client, t), new ClientFactory(client));
                     sub.getCommandSpec().usageMessage().description(describe(TransitionTable.rule(t)));
                     cli.addSubcommand(t.name().toLowerCase(Locale.ROOT), sub);
                 });
+        // One line for every failure, never a stack trace: usage errors and refused input exit 2, no answer 3.
+        cli.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println(e.getMessage());
+            e.getCommandLine().getErr().println("See '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help'.");
+            return ExitCodes.REFUSED;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            commandLine.getErr().println(e instanceof OrderClient.NoAnswer ? e.getMessage()
+                    : "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return ExitCodes.NO_ANSWER;
+        });
         return cli;
     }
 

@@ -1,6 +1,8 @@
 package io.orderflow.cli;
 
-import io.orderflow.schema.OrderDetails;
+import io.orderflow.domain.Money;
+import io.orderflow.domain.OrderDetails;
+import io.orderflow.domain.OrderLine;
 import io.orderflow.schema.Transition;
 import java.util.List;
 import java.util.UUID;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Option;
 final class PlaceCommand implements Callable<Integer> {
     private final OrderClient client;
 
-    @Option(names = "--order", description = "Order id (default: a new one)")
-    String orderId;
+    @Mixin
+    OrderRef order;
 
     @Option(names = "--customer", required = true, description = "Customer id")
     String customerId;
@@ -33,7 +35,7 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--payment-method", defaultValue = "pm_card_ok", description = "Payment method token (default: ${DEFAULT-VALUE})")
     String paymentMethod;
 
-    @Option(names = "--address", description = "Shipping address")
+    @Option(names = "--address", description = "Shipping address: [name,] street, postal code city[, country]")
     String address;
 
     @Mixin
@@ -45,10 +47,14 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String id = orderId != null ? orderId : "o-" + UUID.randomUUID().toString().substring(0, 8);
-        OrderDetails details = new OrderDetails(customerId, email,
-                lines.stream().map(l -> l.toOrderLine(currency)).toList(), paymentMethod, address);
-        return CommandOptions.report(client.send(options.command(id, Transition.PLACE).setDetails(details).build(),
-                options.timeout));
+        String id = order.orderId().orElse("o-" + UUID.randomUUID().toString().substring(0, 8));
+        OrderDetails details = new OrderDetails(customerId, email, lines.stream()
+                .map(l -> new OrderLine(l.sku(), l.quantity(), new Money(l.unitPriceMinor(), currency))).toList(),
+                paymentMethod, address);
+        io.orderflow.schema.OrderDetails wire = new io.orderflow.schema.OrderDetails(customerId, email, lines.stream()
+                .map(l -> new io.orderflow.schema.OrderLine(l.sku(), l.quantity(),
+                        new io.orderflow.schema.Money(l.unitPriceMinor(), currency))).toList(),
+                paymentMethod, address);
+        return options.send(client, options.command(id, Transition.PLACE).setDetails(wire).build(), details);
     }
 }

@@ -10,26 +10,30 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-/** {@code orderflow show ORDER_ID}: current state and history, read from orders.events. */
+/** {@code orderflow show ORDER_ID} (or {@code --order ORDER_ID}): current state and history, from orders.events. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an order's current state and its history.")
 final class ShowCommand implements Callable<Integer> {
     private final OrderClient client;
 
-    @Parameters(index = "0", paramLabel = "ORDER_ID")
-    String orderId;
+    @Mixin
+    OrderRef order;
+
+    @Mixin
+    TimeoutOption waiting;
 
     ShowCommand(OrderClient client) {
         this.client = client;
     }
 
     @Override
-    public Integer call() {
-        List<OrderEvent> events = client.history(orderId);
+    public Integer call() throws OrderClient.NoAnswer {
+        String orderId = order.requiredOrderId();
+        List<OrderEvent> events = client.history(orderId, waiting.timeout);
         if (events.isEmpty()) {
             System.err.println("order " + orderId + " has no events: it was never placed (or not yet processed)");
-            return 1;
+            return ExitCodes.NOT_FOUND;
         }
         OrderSnapshot order = events.get(events.size() - 1).getOrder();
         System.out.printf("order %s: %s (version %d)%n", order.getOrderId(), order.getState().name().toLowerCase(),

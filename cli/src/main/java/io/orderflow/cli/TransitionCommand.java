@@ -4,16 +4,15 @@ import io.orderflow.schema.Transition;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
-/** {@code orderflow <transition> ORDER_ID --as user:role}: one subcommand per transition of the table. */
+/** {@code orderflow <transition> ORDER_ID --as user:role} (or {@code --order ORDER_ID}): one subcommand per transition. */
 @Command(mixinStandardHelpOptions = true, description = "Take this transition on one order and print the result.")
 final class TransitionCommand implements Callable<Integer> {
     private final OrderClient client;
     private final Transition transition;
 
-    @Parameters(index = "0", paramLabel = "ORDER_ID")
-    String orderId;
+    @Mixin
+    OrderRef order;
 
     @Mixin
     CommandOptions options;
@@ -25,6 +24,6 @@ final class TransitionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return CommandOptions.report(client.send(options.command(orderId, transition).build(), options.timeout));
+        return options.send(client, options.command(order.requiredOrderId(), transition).build(), null);
     }
 }

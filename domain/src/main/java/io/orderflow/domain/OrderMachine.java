@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import io.orderflow.domain.validation.CommandValidation;
+import io.orderflow.domain.validation.InputRules;
+import io.orderflow.domain.validation.Problem;
 import java.util.stream.Collectors;
 
 /**
@@ -92,13 +94,13 @@ public final class OrderMachine {
         }
         OrderDetails d = command.details();
         if (d == null) {
-            return refuse(RejectionCode.INVALID_COMMAND, "place of order " + id + " needs order details");
+            return refuse(RejectionCode.INVALID_COMMAND, "place of order " + shownId(id) + " needs order details");
         }
         if (actor.role() == Role.CUSTOMER && !actor.userId().equals(d.customerId())) {
             return refuse(RejectionCode.FORBIDDEN,
                     "customer " + actor.userId() + " may not place order " + id + " for customer " + d.customerId());
         }
-        return invalidDetails(id, d).map(problem -> new Refusal(RejectionCode.INVALID_COMMAND, problem));
+        return invalid(command, "order " + shownId(id) + " cannot be placed");
     }
 
     private static Optional<Refusal> checkLoad(Command command, Backlog backlog) {
@@ -110,50 +112,24 @@ public final class OrderMachine {
                 + Math.max(1, backlog.retryAfter().toSeconds()) + " s");
     }
 
-    private static Optional<String> invalidDetails(String id, OrderDetails d) {
-        String prefix = "order " + id + " cannot be placed: ";
-        if (id == null || id.isBlank()) {
-            return Optional.of("an order needs an id");
+    /** Every problem of the command's input at once, as one refusal (INVALID_COMMAND). */
+    private static Optional<Refusal> invalid(Command command, String what) {
+        List<Problem> problems = CommandValidation.problems(command);
+        if (problems.isEmpty()) {
+            return Optional.empty();
         }
-        if (d.customerId() == null || d.customerId().isBlank()) {
-            return Optional.of(prefix + "customer id is missing");
-        }
-        if (d.customerEmail() == null || !d.customerEmail().matches("[^@\\s]+@[^@\\s]+")) {
-            return Optional.of(prefix + "customer e-mail '" + d.customerEmail() + "' is not an address");
-        }
-        if (d.lines().isEmpty()) {
-            return Optional.of(prefix + "it has no lines");
-        }
-        for (OrderLine line : d.lines()) {
-            if (line.sku() == null || line.sku().isBlank()) {
-                return Optional.of(prefix + "a line has no SKU");
-            }
-            if (line.quantity() <= 0) {
-                return Optional.of(prefix + "quantity of " + line.sku() + " must be positive, got " + line.quantity());
-            }
-            if (line.unitPrice() == null) {
-                return Optional.of(prefix + "price of " + line.sku() + " is missing");
-            }
-            if (line.unitPrice().minor() < 0) {
-                return Optional.of(prefix + "price of " + line.sku() + " is negative");
-            }
-        }
-        Set<String> currencies = d.lines().stream().map(l -> l.unitPrice().currency()).collect(Collectors.toSet());
-        if (currencies.size() > 1) {
-            return Optional.of(prefix + "lines mix currencies " + currencies.stream().sorted().toList());
-        }
-        try {
-            total(d);
-        } catch (ArithmeticException overflow) {
-            return Optional.of(prefix + "its total is too large to hold in " + currencies.iterator().next() + " minor units");
-        }
-        return Optional.empty();
+        return refuse(RejectionCode.INVALID_COMMAND,
+                what + ": " + problems.stream().map(Problem::message).collect(Collectors.joining("; ")));
     }
 
     private Optional<Refusal> checkTransition(Order current, Command command, Actor actor, TransitionRule rule,
                                               Instant now) {
         String id = command.orderId();
         String verb = name(rule.transition());
+        Optional<Refusal> invalid = invalid(command, verb + " of order " + shownId(id) + " is invalid");
+        if (invalid.isPresent()) {
+            return invalid;
+        }
         if (current == null) {
             return refuse(RejectionCode.UNKNOWN_ORDER, "order " + id + " does not exist; " + verb + " needs a placed order");
         }
@@ -488,6 +464,11 @@ public final class OrderMachine {
             return names.get(0);
         }
         return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+    }
+
+    /** An order id as messages show it: cut short when it is far too long to be one. */
+    private static String shownId(String id) {
+        return id != null && id.length() <= InputRules.MAX_ID_LENGTH ? id : InputRules.shown(String.valueOf(id));
     }
 
     static String name(Enum<?> value) {

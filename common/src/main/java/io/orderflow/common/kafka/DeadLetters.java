@@ -41,6 +41,11 @@ public final class DeadLetters {
         return new ProducerRecord<>(topicFor(sourceTopic), null, key, value, headers);
     }
 
+    /** The reason for a record with no value (a tombstone) where values are required. */
+    public static String tombstone(String topic) {
+        return "empty record (tombstone) on " + topic;
+    }
+
     public static String header(Headers headers, String name) {
         var header = headers.lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -66,7 +68,11 @@ public final class AuditAdmin {
         CommandSpec spec;
 
         @Option(names = "--order", paramLabel = "ORDER_ID", description = "Verify only this order's chain.")
-        String orderId;
+        String orderOption;
+
+        // Every command names an order either way: `verify o-1` or `verify --order o-1`, as orderflow does.
+        @Parameters(arity = "0..1", paramLabel = "ORDER_ID", description = "The same as --order ORDER_ID.")
+        String orderArgument;
 
         Verify(Jdbi jdbi) {
             this.jdbi = jdbi;
@@ -75,6 +81,11 @@ public final class AuditAdmin {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (orderArgument != null && orderOption != null && !orderArgument.equals(orderOption)) {
+                throw new ParameterException(spec.commandLine(), "two orders named: '" + orderArgument
+                        + "' and --order '" + orderOption + "'; name one");
+            }
+            String orderId = orderArgument != null ? orderArgument : orderOption;
             if (!auditSchemaExists(jdbi, spec)) {
                 return NOTHING_TO_CHECK;
             }

@@ -108,8 +108,11 @@ public final class MailAdmin {
         @Option(names = "--status", description = "queued, sent, dead or all (default: ${DEFAULT-VALUE})",
                 defaultValue = "queued")
         String status;
-        @Option(names = "--order", description = "only this order's mail")
-        String orderId;
+        @Option(names = "--order", paramLabel = "ORDER_ID", description = "only this order's mail")
+        String orderOption;
+        // Every command names an order either way: `list o-1` or `list --order o-1`, as orderflow does.
+        @Parameters(arity = "0..1", paramLabel = "ORDER_ID", description = "the same as --order ORDER_ID")
+        String orderArgument;
         @Option(names = "--limit", defaultValue = "100", description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
 
@@ -130,7 +133,11 @@ public final class MailAdmin {
                             "--status must be queued, sent, dead or all, not '" + status + "'");
                 }
             }
-            table(admin.queue.list(wanted, orderId, limit), true);
+            if (orderArgument != null && orderOption != null && !orderArgument.equals(orderOption)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "two orders named: '" + orderArgument
+                        + "' and --order '" + orderOption + "'; name one");
+            }
+            table(admin.queue.list(wanted, orderArgument != null ? orderArgument : orderOption, limit), true);
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package io.orderflow.engine;
 
+import io.orderflow.common.kafka.DeadLetters;
 import io.orderflow.common.kafka.Topics;
 import io.orderflow.domain.Actor;
 import io.orderflow.domain.Backlog;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -70,12 +72,14 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
 
     @Override
     public void process(Record<String, EngineInput> record) {
-        if (record.value() instanceof EngineInput.Command c) {
+        if (record.value() instanceof EngineInput.Command c && c.command() != null) {
             handle(record, c.command());
-        } else if (record.value() instanceof EngineInput.Outcome o) {
+        } else if (record.value() instanceof EngineInput.Outcome o && o.outcome() != null) {
             handle(record, o.outcome());
         } else {
-            throw new IllegalArgumentException("empty record (null value) under key " + record.key());
+            // A tombstone: nothing to decide and no command id to answer; the dead-letter topic keeps it, with why.
+            throw new IllegalArgumentException(DeadLetters.tombstone(
+                    context.recordMetadata().map(RecordMetadata::topic).orElse("the engine's input")));
         }
     }
 

@@ -19,7 +19,7 @@ final class Commands {
         return command(orderId, Transition.PLACE, Role.CUSTOMER, "cus-1").setDetails(new OrderDetails("cus-1",
                 "ann@example.com",
                 List.of(new OrderLine("SKU-1", 2, new Money(1_250L, "EUR")), new OrderLine("SKU-2", 1, new Money(499L, "EUR"))),
-                "pm_card_ok", "1 Main St, Springfield")).build();
+                "pm_card_ok", "1 Main St, 62704 Springfield")).build();
     }
 
     static OrderCommand take(String orderId, Transition transition, Role role) {

@@ -3,6 +3,7 @@ package io.orderflow.engine;
 import static io.orderflow.engine.Commands.place;
 import static io.orderflow.engine.Commands.take;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.DeadLetters;
@@ -13,7 +14,9 @@ import io.orderflow.domain.OrderMachine;
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.CommandStatus;
 import io.orderflow.schema.OrderCommand;
+import io.orderflow.schema.Money;
 import io.orderflow.schema.OrderEvent;
+import io.orderflow.schema.OrderLine;
 import io.orderflow.schema.OrderRecord;
 import io.orderflow.schema.OrderState;
 import io.orderflow.schema.Role;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -37,6 +41,9 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Drives the real topology factory with TopologyTestDriver. */
 class EngineTopologyTest {
@@ -184,5 +191,72 @@ class EngineTopologyTest {
         assertThat(result.getState()).isNull();
         KeyValueStore<String, OrderRecord> store = driver.getKeyValueStore(EngineTopology.ORDERS_STORE);
         assertThat(store.get("o-7")).isNull();
+    }
+
+    /** One row per careless place of issue 10: each gets exactly one result, REJECTED with the reason, and no order. */
+    static Stream<Arguments> invalidPlaces() {
+        return Stream.of(
+                Arguments.of("non-ASCII order id", place("b-ünï-日本-🚀"), "order id 'b-ünï-日本-🚀' may use only"),
+                Arguments.of("10,000-character order id", place("x".repeat(10_000)),
+                        "order id is 10000 characters long; the limit is 64"),
+                Arguments.of("currency XX", withLine(place("o-20"), new OrderLine("SKU-1", 1, new Money(100L, "XX"))),
+                        "currency 'XX' is not an ISO 4217 code"),
+                Arguments.of("no shipping address", withAddress(place("o-21"), null), "shipping address is missing"),
+                Arguments.of("incomplete shipping address", withAddress(place("o-22"), "1 Main St"),
+                        "shipping address '1 Main St' lacks the street"),
+                Arguments.of("price 0", withLine(place("o-23"), new OrderLine("SKU-1", 1, new Money(0L, "EUR"))),
+                        "total is 0.00 EUR; an order must cost something"),
+                Arguments.of("quantity 2147483647",
+                        withLine(place("o-24"), new OrderLine("SKU-1", Integer.MAX_VALUE, new Money(100L, "EUR"))),
+                        "quantity must be from 1 to 10000, got 2147483647"));
+    }
+
+    private static OrderCommand withLine(OrderCommand place, OrderLine line) {
+        place.getDetails().setLines(List.of(line));
+        return place;
+    }
+
+    private static OrderCommand withAddress(OrderCommand place, String address) {
+        place.getDetails().setShippingAddress(address);
+        return place;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidPlaces")
+    void invalidPlaceIsRejectedWithTheReasonInsteadOfDeadLettered(String row, OrderCommand place, String reason) {
+        send(place);
+
+        CommandResult result = results.readValue();
+        assertThat(result.getCommandId()).isEqualTo(place.getCommandId());
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getRejectionCode()).isEqualTo("INVALID_COMMAND");
+        assertThat(result.getMessage()).contains(reason).hasSizeLessThan(400);
+        assertThat(results.isEmpty()).as("exactly one result").isTrue();
+        assertThat(events.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+        KeyValueStore<String, OrderRecord> store = driver.getKeyValueStore(EngineTopology.ORDERS_STORE);
+        assertThat(store.get(place.getOrderId())).isNull();
+    }
+
+    @Test
+    void repeatedInvalidCommandIsRefusedAgainTheSameWay() {
+        OrderCommand invalid = withAddress(place("o-25"), "");
+        send(invalid);
+        send(invalid);
+
+        assertThat(results.readValuesToList()).extracting(CommandResult::getStatus, CommandResult::getRejectionCode)
+                .containsExactly(tuple(CommandStatus.REJECTED, "INVALID_COMMAND"),
+                        tuple(CommandStatus.REJECTED, "INVALID_COMMAND"));
+    }
+
+    @Test
+    void tombstoneIsDeadLetteredWithItsReasonAndTheNextCommandIsProcessed() {
+        rawCommands.pipeInput("o-26", (byte[]) null);
+        send(place("o-26"));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.ERROR))
+                .isEqualTo("empty record (tombstone) on orders.commands");
+        assertThat(results.readValuesToList()).extracting(CommandResult::getStatus).containsExactly(CommandStatus.APPLIED);
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.orderflow.common.testing.EffectRequests;
+import io.orderflow.common.testing.LogCapture;
 import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.payment.GatewayLedger.Books;
@@ -320,5 +321,38 @@ class PaymentWorkerIntegrationTest {
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(outcome.getReason()).isEqualTo("order " + orderId + " has no captured payment to refund");
         assertThat(bed.gateway().books(orderId).entries()).isEmpty();
+    }
+
+    static Stream<Arguments> unsendable() {
+        return Stream.of(
+                Arguments.of("non-ASCII order id", newOrderId("b-ünï-日本-🚀"),
+                        "payment gateway refused the payment: POST v1/authorizations cannot be sent: "),
+                Arguments.of("10,000-character order id", newOrderId("x".repeat(10_000)),
+                        "payment gateway refused the payment: HTTP 431 http_431: "));
+    }
+
+    /**
+     * Requests the gateway can never take (orders placed before the input rules, or by a careless upstream) are
+     * answered FAILED once, with a one-line reason, never retried: the sandbox's web server answers an over-long
+     * header with 431 and an HTML page.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unsendable")
+    void aPermanentErrorIsAnsweredFailedOnceAndLoggedOnce(String row, String orderId, String reasonStart)
+            throws Exception {
+        String requestId = requestId(orderId);
+        try (LogCapture log = LogCapture.start()) {
+            EffectOutcome outcome = bed.request(Requests.capture(Requests.order(orderId, "pm_card_ok"), requestId));
+
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.FAILED);
+            assertThat(outcome.getReason()).startsWith(reasonStart).hasSizeLessThan(300).doesNotContain("<");
+            assertThat(bed.payment(requestId).status()).isEqualTo(Payment.Status.FAILED);
+            // Several resume intervals (300 ms) later: still one answer, and no retry loop in the log.
+            Thread.sleep(2_000);
+            assertThat(bed.outcomes().answers(orderId, requestId)).hasSize(1);
+            List<String> lines = log.linesWith(requestId.substring(0, Math.min(60, requestId.length())));
+            assertThat(lines).as("log lines about %s", row).hasSize(1)
+                    .allSatisfy(line -> assertThat(line).startsWith("INFO").contains("FAILED"));
+        }
     }
 }

@@ -157,7 +157,7 @@ public final class LabelService {
                     .setTrackingNumber(label.trackingNumber())
                     .build());
         } catch (RemoteCallException.Rejected e) {
-            return fail(dao, request, "the carrier refused the label: " + e.getMessage() + " (" + e.code() + ")");
+            return fail(dao, request, "the carrier refused the label: " + e.getMessage());
         } catch (RemoteCallException.Unavailable e) {
             return waitForCarrier(dao, request, e);
         }
@@ -217,7 +217,7 @@ public final class LabelService {
                         refused.add("label " + label.labelId() + " was already delivered and cannot be voided");
                     }
                     default -> refused.add("the carrier refused to void label " + label.labelId() + ": "
-                            + e.getMessage() + " (" + e.code() + ")");
+                            + e.getMessage());
                 }
             } catch (RemoteCallException.Unavailable e) {
                 // Labels voided so far stay voided (committed with the wait); the next attempt does the rest.

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.orderflow.common.testing.EffectRequests;
+import io.orderflow.common.testing.LogCapture;
 import io.orderflow.common.testing.MutableClock;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Labels against the sandbox carrier over HTTP: created once whatever repeats or fails, voided on request. */
 class LabelIntegrationTest {
@@ -146,6 +149,30 @@ class LabelIntegrationTest {
         assertThat(fixture.worker().carrierCircuit()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            non-ASCII order id,        b-ünï-日本-🚀, 1,     cannot be sent
+            '10,000-character order id', x,         10000, HTTP 431 http_431: Error 431 Request Header Fields Too Large
+            """)
+    void aLabelTheCarrierCanNeverTakeIsAnsweredFailedOnceAndLoggedOnce(String row, String idPart, int repeat,
+                                                                       String reason) throws Exception {
+        String orderId = newOrderId(idPart.repeat(repeat));
+        String requestId = orderId + "-r3";
+        try (LogCapture log = LogCapture.start()) {
+            fixture.send(createLabel(orderId, requestId, "Ada Lovelace, 1 Analytical St, N1 9GU London, GB"));
+
+            EffectOutcome failed = fixture.awaitOutcome(orderId, o -> o.getStatus() == OutcomeStatus.FAILED);
+
+            assertThat(failed.getReason()).startsWith("the carrier refused the label: ").contains(reason)
+                    .hasSizeLessThan(300).doesNotContain("<");
+            Thread.sleep(2_000); // a retry loop would have answered or logged again by now
+            assertThat(fixture.outcomes(orderId)).hasSize(1);
+            assertThat(log.linesWith(requestId.substring(0, Math.min(60, requestId.length())))).hasSize(1);
+            assertThat(fixture.worker().carrierCircuit()).as("a refusal proves the carrier is up")
+                    .isEqualTo(CircuitBreaker.State.CLOSED);
+        }
+    }
+
     @Test
     void incompleteAddressFailsWithTheReasonAndMakesNoLabel() {
         String orderId = newOrderId("no-city");
@@ -153,8 +180,8 @@ class LabelIntegrationTest {
 
         EffectOutcome failed = fixture.awaitOutcome(orderId, o -> o.getStatus() == OutcomeStatus.FAILED);
 
-        assertThat(failed.getReason()).isEqualTo("cannot create a label: shipping address '1 Main St' needs a street "
-                + "and a postal code with city, like 'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'");
+        assertThat(failed.getReason()).isEqualTo("cannot create a label: shipping address '1 Main St' lacks the "
+                + "street; write it like 'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'");
         assertThat(fixture.labels(orderId)).isEmpty();
     }
 

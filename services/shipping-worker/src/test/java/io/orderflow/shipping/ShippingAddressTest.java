@@ -51,7 +51,7 @@ class ShippingAddressTest {
     void streetAloneIsRefusedWithAnExample() {
         assertThatThrownBy(() -> ShippingAddress.parse("1 Main St", "c-7", "DE"))
                 .isInstanceOf(ShippingAddress.Unusable.class)
-                .hasMessage("shipping address '1 Main St' needs a street and a postal code with city, like "
+                .hasMessage("shipping address '1 Main St' lacks the street; write it like "
                         + "'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'");
     }
 
@@ -59,7 +59,7 @@ class ShippingAddressTest {
     void cityWithoutPostalCodeIsRefused() {
         assertThatThrownBy(() -> ShippingAddress.parse("Ada Lovelace, 1 Analytical St, London", "c-7", "DE"))
                 .isInstanceOf(ShippingAddress.Unusable.class)
-                .hasMessage("shipping address 'Ada Lovelace, 1 Analytical St, London' has no postal code and city in "
-                        + "'London'; write it like 'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'");
+                .hasMessage("shipping address 'Ada Lovelace, 1 Analytical St, London' lacks the postal code; "
+                        + "write it like 'Ada Lovelace, 1 Analytical St, N1 9GU London, GB'");
     }
 }

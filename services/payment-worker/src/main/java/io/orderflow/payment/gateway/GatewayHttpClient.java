@@ -3,6 +3,7 @@ package io.orderflow.payment.gateway;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.common.http.RemoteCallException.Rejected;
 import io.orderflow.common.http.RemoteCallException.Unavailable;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.Map;
  * The payment gateway's HTTP API, one method per call, each tried once. Every state-changing call carries the
  * Idempotency-Key it is given, so repeating it (after a timeout, a crash, a redelivery) returns the first result
  * instead of acting again. Failures are sorted into {@link Unavailable} (try again with the same key)
- * and {@link Rejected} (the gateway said no).
+ * and {@link Rejected} (the gateway said no, or the request cannot be sent at all), by
+ * {@link RemoteCallException#ofStatus}.
  */
 public final class GatewayHttpClient {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -83,22 +85,32 @@ public final class GatewayHttpClient {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write request body " + body, e);
         }
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(requestTimeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header(IDEMPOTENCY_KEY, idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(base.resolve(path))
+                    .timeout(requestTimeout)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .header(IDEMPOTENCY_KEY, idempotencyKey)
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .build();
+        } catch (IllegalArgumentException invalid) {
+            throw RemoteCallException.notSent("POST " + path, invalid);
+        }
         return send(request, type);
     }
 
     private <T> T get(String path, Class<T> type) throws Unavailable, Rejected {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(requestTimeout)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(base.resolve(path))
+                    .timeout(requestTimeout)
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+        } catch (IllegalArgumentException invalid) {
+            throw RemoteCallException.notSent("GET " + path, invalid);
+        }
         return send(request, type);
     }
 
@@ -124,24 +136,22 @@ public final class GatewayHttpClient {
             }
         }
         Error error = error(response.body());
-        // 409 idempotency_key_in_use: the same request is still running (another attempt of ours); its result
-        // becomes available to a repeat once it finishes.
-        if (status >= 500 || status == 429 || status == 408 || "idempotency_key_in_use".equals(error.code)) {
-            throw new Unavailable(call + ": HTTP " + status + " " + error.code + ": " + error.message,
-                    false, null);
-        }
-        throw new Rejected(status, error.code, error.message);
+        return RemoteCallException.throwForStatus(call, status, error.code, error.message);
     }
 
+    /** The gateway's {"error": {"code", "message"}}; anything else (a proxy's HTML page) is left to be summarised. */
     private record Error(String code, String message) {}
 
     private static Error error(String body) {
         try {
             JsonNode error = JSON.readTree(body).path("error");
-            return new Error(error.path("code").asText("unknown"), error.path("message").asText(body));
+            if (error.isObject()) {
+                return new Error(error.path("code").asText(null), error.path("message").asText(body));
+            }
         } catch (IOException | RuntimeException e) {
-            return new Error("unknown", body == null || body.isBlank() ? "(no body)" : body);
+            // not JSON: fall through
         }
+        return new Error(null, body);
     }
 
     private static String describe(IOException e) {

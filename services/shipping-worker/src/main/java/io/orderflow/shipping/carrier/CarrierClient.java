@@ -131,17 +131,23 @@ public final class CarrierClient {
 
     private JsonNode post(String path, String idempotencyKey, String body, String what)
             throws RemoteCallException.Unavailable, RemoteCallException.Rejected {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
+        HttpRequest request;
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (idempotencyKey != null) {
+                builder.header("Idempotency-Key", idempotencyKey);
+            }
+            request = builder.build();
+        } catch (IllegalArgumentException invalid) {
+            throw RemoteCallException.notSent(what, invalid);
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new RemoteCallException.Unavailable(what + ": " + describe(e), false, e);
         } catch (InterruptedException e) {
@@ -153,15 +159,9 @@ public final class CarrierClient {
             return parse(response.body(), what);
         }
         JsonNode error = parseQuietly(response.body()).path("error");
-        String code = error.path("code").asText("http_" + status);
-        String message = error.path("message").asText(response.body());
-        // 409 idempotency_key_in_use: our own earlier attempt with this key is still running at the carrier.
-        if (status >= 500 || status == 429 || status == 408
-                || (status == 409 && "idempotency_key_in_use".equals(code))) {
-            throw new RemoteCallException.Unavailable(
-                    what + ": carrier answered " + status + " " + code + " (" + message + ")", false, null);
-        }
-        throw new RemoteCallException.Rejected(status, code, message);
+        // Without the carrier's {"error": {...}} (a proxy's HTML page, say), the raw body is only summarised.
+        return RemoteCallException.throwForStatus(what, status, error.path("code").asText(null),
+                error.path("message").asText(response.body()));
     }
 
     private JsonNode parse(String body, String what) throws RemoteCallException.Unavailable {
