@@ -41,7 +41,7 @@ public final class ApiClient {
     public Response place(String orderId, String email) throws Exception {
         return post("/api/orders", """
                 {"orderId": "%s", "customerId": "c-%s", "customerEmail": "%s",
-                 "shippingAddress": "Ann Smith, 1 Main St, 10115 Berlin, DE",
+                 "paymentMethod": "pm_card_ok", "shippingAddress": "Ann Smith, 1 Main St, 10115 Berlin, DE",
                  "lines": [{"sku": "SKU-1", "quantity": 2, "unitPrice": {"amountMinor": 1250, "currency": "EUR"}},
                            {"sku": "SKU-2", "quantity": 1, "unitPrice": {"amountMinor": 499, "currency": "EUR"}}]}"""
                 .formatted(orderId, orderId, email.replace("\"", "\\\"")));
