@@ -134,8 +134,12 @@ start_process() {
   local name=$1; shift
   local log; log=$(log_file "$name")
   echo "----- $(date '+%F %T') starting $name" >>"$log"
-  setsid "$@" >>"$log" 2>&1 </dev/null &
-  echo $! >"$(pid_file "$name")"
+  local pidf; pidf=$(pid_file "$name")
+  rm -f "$pidf"
+  # The process writes its own pid before exec: setsid forks when its caller is a process-group leader (a shell
+  # with job control), and then $! would name the short-lived setsid, not the server.
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidf" "$@" >>"$log" 2>&1 </dev/null &
+  local i; for ((i = 0; i < 50; i++)); do [[ -s $pidf ]] && break; sleep 0.1; done
 }
 
 # stop_proc NAME [SECONDS]: SIGTERM, wait for a clean exit, SIGKILL only as a last resort.
