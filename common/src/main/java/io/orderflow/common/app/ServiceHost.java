@@ -131,7 +131,6 @@ public final class ServiceHost implements AutoCloseable {
                 }
             } finally {
                 stopped.countDown();
-                shutdownLogging();
             }
         }, "orderflow-shutdown"));
         log.info("running {}", host.get().names());
@@ -172,13 +171,9 @@ public final class ServiceHost implements AutoCloseable {
         return checks;
     }
 
+    // Logback writes each line as it comes (no shutdown hook, no async appender), so lines logged while stopping
+    // are written too.
     private static void exit() {
-        shutdownLogging();
         System.exit(1);
-    }
-
-    // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines logged while stopping are still written.
-    private static void shutdownLogging() {
-        org.apache.logging.log4j.LogManager.shutdown();
     }
 }
