@@ -1,6 +1,8 @@
 package io.orderflow.common.app;
 
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.config.Config;
+import io.orderflow.common.kafka.DeadLetterSizes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -121,12 +123,14 @@ public final class ServiceHost implements AutoCloseable {
             exit();
             return;
         }
+        DeadLetterSizes deadLetters = ops == null ? null : DeadLetterSizes.start(config, Metrics.globalRegistry);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 host.get().close();
                 connectivity.close();
                 if (ops != null) {
+                    deadLetters.close();
                     ops.close();
                 }
             } finally {

@@ -1,6 +1,7 @@
 package io.orderflow.admin.projection;
 
 import io.orderflow.admin.ReadModel;
+import io.orderflow.common.app.Readiness;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.consumer.IdempotentConsumer;
 import io.orderflow.common.db.Database;
@@ -12,13 +13,14 @@ import io.orderflow.schema.OrderEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The read-model projector: its own consumer groups ({@code <group>-events}, {@code -results}, {@code -tracking}) on
  * orders.events, orders.command-results and the carrier's tracking news, each applied once per message id in the
  * admin schema. Any number may run; they share the partitions.
  */
-public final class Projector implements AutoCloseable {
+public final class Projector implements AutoCloseable, Readiness {
     public static final String GROUP_SETTING = "ORDERFLOW_PROJECTOR_GROUP";
 
     private final Database database;
@@ -62,6 +64,11 @@ public final class Projector implements AutoCloseable {
 
     public boolean isRunning() {
         return consumers.stream().allMatch(IdempotentConsumer::isRunning);
+    }
+
+    @Override
+    public Optional<String> unready() {
+        return Readiness.running(isRunning());
     }
 
     @Override
