@@ -126,6 +126,7 @@ public final class Retention implements AutoCloseable {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-retention");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
         try (Admin admin = Admin.create(props)) {
             List<ConfigResource> resources = new ArrayList<>();
             topics.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
