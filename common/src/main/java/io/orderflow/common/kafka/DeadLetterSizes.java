@@ -12,9 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -55,18 +54,28 @@ public final class DeadLetterSizes implements AutoCloseable {
         }
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .values()) {
-            d.partitions().forEach(p -> {
-                earliest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.earliest());
-                latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
-            });
+        // Per topic and partition, so a topic deleted meanwhile (tests make and drop many) spoils only its own figure.
+        admin.describeTopics(topics).topicNameValues().forEach((name, description) -> {
+            try {
+                description.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).partitions().forEach(p -> {
+                    earliest.put(new TopicPartition(name, p.partition()), OffsetSpec.earliest());
+                    latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest());
+                });
+            } catch (Exception e) {
+                // gone or unreadable now: no figure for it this time
+            }
+        });
+        ListOffsetsResult first = admin.listOffsets(earliest);
+        ListOffsetsResult end = admin.listOffsets(latest);
+        for (TopicPartition tp : latest.keySet()) {
+            try {
+                long size = end.partitionResult(tp).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).offset()
+                        - first.partitionResult(tp).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).offset();
+                result.merge(tp.topic(), size, Long::sum);
+            } catch (Exception e) {
+                // as above
+            }
         }
-        Map<TopicPartition, ListOffsetsResultInfo> first = admin.listOffsets(earliest).all()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        Map<TopicPartition, ListOffsetsResultInfo> end = admin.listOffsets(latest).all()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        end.forEach((tp, info) -> result.merge(tp.topic(), info.offset() - first.get(tp).offset(), Long::sum));
         for (String topic : topics) {
             Gauge.builder("orderflow.dlt.records", sizes, s -> size(s.latest(), topic)).tag("topic", topic)
                     .description("records in a dead-letter topic").register(registry);

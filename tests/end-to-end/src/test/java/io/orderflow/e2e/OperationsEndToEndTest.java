@@ -87,16 +87,22 @@ class OperationsEndToEndTest {
             assertThat(increase(before, after, "orderflow_transitions_total", "transition=\"confirm\"",
                     "outcome=\"rolled_back\"")).isGreaterThanOrEqualTo(1);
             assertThat(increase(before, after, "orderflow_command_latency_seconds_count")).isGreaterThanOrEqualTo(3);
-            assertThat(value(after, "orderflow_orders", "state=\"delivered\"")).isGreaterThanOrEqualTo(1);
+            assertThat(value(after, "orderflow_orders", "state=\"delivered\""))
+                    .as("orderflow_orders").isGreaterThanOrEqualTo(1);
             assertThat(increase(before, after, "orderflow_outbox_published_total", "schema=\"inventory\""))
                     .isGreaterThanOrEqualTo(2);
-            assertThat(value(after, "orderflow_outbox_backlog", "schema=\"payment\"")).isNotNaN();
-            assertThat(value(after, "orderflow_consumer_lag", "group=\"e2e-inventory-")).isNotNaN();
-            assertThat(value(after, "orderflow_mail_queue", "status=\"")).isGreaterThanOrEqualTo(5);
-            assertThat(value(after, "orderflow_dlt_records", "topic=\"orders.commands.dlt\"")).isNotNaN();
+            assertThat(value(after, "orderflow_outbox_backlog", "schema=\"payment\""))
+                    .as("orderflow_outbox_backlog").isNotNaN();
+            assertThat(value(after, "orderflow_consumer_lag", "group=\"e2e-inventory-"))
+                    .as("orderflow_consumer_lag").isNotNaN();
+            assertThat(value(after, "orderflow_mail_queue", "status=\""))
+                    .as("orderflow_mail_queue").isGreaterThanOrEqualTo(5);
+            assertThat(value(after, "orderflow_dlt_records", "topic=\"orders.commands.dlt\""))
+                    .as("orderflow_dlt_records").isNotNaN();
             assertThat(value(after, "resilience4j_circuitbreaker_state", "name=\"payment-gateway\"",
-                    "state=\"closed\"")).isEqualTo(1);
-            assertThat(value(after, "orderflow_finance_refunds_unposted")).isNotNaN();
+                    "state=\"closed\"")).as("resilience4j_circuitbreaker_state").isEqualTo(1);
+            assertThat(value(after, "orderflow_finance_refunds_unposted"))
+                    .as("orderflow_finance_refunds_unposted").isNotNaN();
         });
     }
 
