@@ -56,6 +56,14 @@ secret() {
   cat "$f"
 }
 
+# A run dir whose broker was first started secured (ORDERFLOW_KAFKA_SECURE=1, scripts/up.sh --secure) stays
+# secured: every client started from here authenticates with the credentials infra/kafka.sh generated there.
+if [[ -z ${ORDERFLOW_KAFKA_CREDENTIALS:-} ]] \
+    && [[ ${ORDERFLOW_KAFKA_SECURE:-0} == 1 || -f $ORDERFLOW_RUN_DIR/kafka/credentials.properties ]]; then
+  mkdir -p "$ORDERFLOW_RUN_DIR/kafka"
+  export ORDERFLOW_KAFKA_CREDENTIALS="$ORDERFLOW_RUN_DIR/kafka/credentials.properties"
+fi
+
 # The secret the sandbox carrier signs its tracking webhooks with and the shipping worker checks them with (in
 # production: the one the carrier issues).
 : "${ORDERFLOW_CARRIER_WEBHOOK_SECRET:=$(secret carrier-webhook-secret)}"
