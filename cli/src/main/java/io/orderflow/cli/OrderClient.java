@@ -36,14 +36,21 @@ import org.apache.kafka.common.utils.Utils;
  * got no answer ({@link NoAnswer}).
  */
 final class OrderClient implements AutoCloseable {
+    private final Config config;
     private final KafkaConfig kafka;
     private final String bootstrap;
     private KafkaProducer<byte[], byte[]> producer;
     private Duration producerCloseWait = Duration.ofSeconds(5);
 
     OrderClient(Config config) {
+        this.config = config;
         this.kafka = new KafkaConfig(config);
         this.bootstrap = config.kafkaBootstrap();
+    }
+
+    /** The settings it was made with (other commands read theirs from here too, e.g. the admin's API token). */
+    Config config() {
+        return config;
     }
 
     /** No answer in time: the broker cannot be reached, a topic is missing, or the engine did not answer. */
