@@ -7,20 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -66,31 +62,15 @@ public final class Replayer implements AutoCloseable {
 
     /** The replay log: dead letter id to what was logged when it was replayed. */
     public Map<String, String> replayed() {
-        Properties props = new KafkaConfig(config).consumer("unused", "orderflow-dlt-replay-log");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        int ms = (int) Math.max(1, timeout.toMillis());
-        props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        Map<String, String> log = new java.util.HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(logTopic, timeout).stream()
-                    .map(p -> new TopicPartition(logTopic, p.partition())).toList();
-            if (partitions.isEmpty()) {
-                throw new IllegalStateException("the replay log topic " + logTopic
-                        + " does not exist; create the topics with infra/kafka.sh topics");
+        Map<String, String> log = new HashMap<>();
+        try (DeadLetterTopics reader = new DeadLetterTopics(config, timeout)) {
+            // The log is read like a dead-letter topic: every committed record, key to value.
+            for (DeadLetter entry : reader.read(logTopic)) {
+                log.put(text(entry.key()), text(entry.value()));
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            Instant deadline = Instant.now().plus(timeout);
-            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("reading " + logTopic + " took longer than "
-                            + timeout.toSeconds() + "s");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    log.put(text(r.key()), text(r.value()));
-                }
-            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the replay log topic " + logTopic
+                    + " does not exist; create the topics with infra/kafka.sh topics", e);
         }
         return log;
     }
