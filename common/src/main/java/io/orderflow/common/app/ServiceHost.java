@@ -2,6 +2,7 @@ package io.orderflow.common.app;
 
 import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.config.Config;
+import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.DeadLetterSizes;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class ServiceHost implements AutoCloseable {
         for (Service service : services) {
             log.info("{} starting", service.name());
             try {
-                running.put(service.name(), service.starter().start(config));
+                running.put(service.name(), service.starter().start(asService(config, service)));
             } catch (Exception e) {
                 new ServiceHost(running).close();
                 throw new StartFailure(service.name(), e);
@@ -65,6 +66,11 @@ public final class ServiceHost implements AutoCloseable {
             log.info("{} started", service.name());
         }
         return new ServiceHost(running);
+    }
+
+    /** Each service talks to Kafka as its own principal (its name), whatever process hosts it: see KafkaConfig. */
+    private static Config asService(Config config, Service service) {
+        return config.with(KafkaConfig.PRINCIPAL, service.name());
     }
 
     public List<String> names() {
@@ -109,7 +115,9 @@ public final class ServiceHost implements AutoCloseable {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
                 log.error("uncaught exception in thread {}", thread.getName(), e));
         AtomicReference<ServiceHost> host = new AtomicReference<>();
-        ConnectivityChecks connectivity = new ConnectivityChecks(config);
+        // The host checks the broker as its first service: a host holds only its own services' credentials.
+        ConnectivityChecks connectivity = new ConnectivityChecks(services.isEmpty() ? config
+                : asService(config, services.get(0)));
         OpsEndpoint ops;
         try {
             ops = startOps(config, () -> readiness(services, host.get(), connectivity));

@@ -12,6 +12,7 @@ import io.orderflow.schema.Effect;
 import io.orderflow.shipping.carrier.CarrierClient;
 import io.orderflow.shipping.tracking.TrackingUpdates;
 import io.orderflow.shipping.tracking.TrackingWebhookServer;
+import io.orderflow.shipping.tracking.WebhookSignature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -75,6 +76,8 @@ public final class ShippingWorker implements AutoCloseable, Readiness {
     /** @param clock all business time (hours, retry times, circuit breaker): tests move it instead of sleeping */
     public static ShippingWorker start(Config config, Clock clock) {
         ShippingSettings settings = ShippingSettings.from(config);
+        // The carrier signs by its wall clock, not our business time; without a secret the worker does not start.
+        WebhookSignature signatures = WebhookSignature.from(config, Clock.systemUTC());
         CarrierClient carrier = new CarrierClient(settings, clock);
         // The frame needs the handler before it exists; outcomes published outside a request wait for it.
         CompletableFuture<EffectWorker> frameRef = new CompletableFuture<>();
@@ -117,7 +120,7 @@ public final class ShippingWorker implements AutoCloseable, Readiness {
             TrackingUpdates tracking = new TrackingUpdates(publisher, settings.unknownShipmentGrace());
             CompletableFuture<ShippingWorker> self = new CompletableFuture<>();
             TrackingWebhookServer webhooks = TrackingWebhookServer.start(settings.webhookHost(), settings.webhookPort(),
-                    frame.database().jdbi(), tracking, () -> self.join().health());
+                    frame.database().jdbi(), tracking, signatures, () -> self.join().health());
             worker = new ShippingWorker(settings, frame, carrier, labels, webhooks, scheduler);
             self.complete(worker);
         } catch (RuntimeException e) {
