@@ -55,9 +55,10 @@ public final class DeadLetterSizes implements AutoCloseable {
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         // Per topic and partition, so a topic deleted meanwhile (tests make and drop many) spoils only its own figure.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2L * TIMEOUT_SECONDS);
         admin.describeTopics(topics).topicNameValues().forEach((name, description) -> {
             try {
-                description.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).partitions().forEach(p -> {
+                description.get(remaining(deadline), TimeUnit.NANOSECONDS).partitions().forEach(p -> {
                     earliest.put(new TopicPartition(name, p.partition()), OffsetSpec.earliest());
                     latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest());
                 });
@@ -69,8 +70,8 @@ public final class DeadLetterSizes implements AutoCloseable {
         ListOffsetsResult end = admin.listOffsets(latest);
         for (TopicPartition tp : latest.keySet()) {
             try {
-                long size = end.partitionResult(tp).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).offset()
-                        - first.partitionResult(tp).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).offset();
+                long size = end.partitionResult(tp).get(remaining(deadline), TimeUnit.NANOSECONDS).offset()
+                        - first.partitionResult(tp).get(remaining(deadline), TimeUnit.NANOSECONDS).offset();
                 result.merge(tp.topic(), size, Long::sum);
             } catch (Exception e) {
                 // as above
@@ -81,6 +82,11 @@ public final class DeadLetterSizes implements AutoCloseable {
                     .description("records in a dead-letter topic").register(registry);
         }
         return result;
+    }
+
+    /** What is left until {@code deadline}: one read waits at most that long in all, however many topics fail. */
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
     }
 
     private static double size(Map<String, Long> sizes, String topic) {

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScrapeSample<T> {
     private static final Logger log = LoggerFactory.getLogger(ScrapeSample.class);
-    private static final ExecutorService READER = Executors.newSingleThreadExecutor(r -> {
+    // A thread per read in progress (each sample reads at most once at a time): a slow broker never holds up the
+    // database's figures.
+    private static final ExecutorService READER = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "metrics-sampler");
         t.setDaemon(true);
         return t;
