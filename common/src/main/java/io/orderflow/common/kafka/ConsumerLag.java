@@ -16,7 +16,8 @@ public final class ConsumerLag {
 
     /** Registers the group's gauge; remove it from {@code registry} when the consumer closes. */
     public static Gauge register(MeterRegistry registry, String group, DoubleSupplier lag) {
-        return Gauge.builder("orderflow.consumer.lag", lag, DoubleSupplier::getAsDouble).tag("group", group)
+        return Gauge.builder("orderflow.consumer.lag", lag, DoubleSupplier::getAsDouble).strongReference(true)
+                .tag("group", group)
                 .description("records not yet read by the group's consumers in this process").register(registry);
     }
 

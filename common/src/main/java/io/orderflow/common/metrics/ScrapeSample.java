@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * A value too costly for the hot path (a count over a table, a broker's offsets), read for the gauges that show it
  * when they are scraped: at most once per {@code maxAge}, on a background thread, so a scrape never waits on a slow or
  * unreachable database or broker. {@link #latest()} returns the last value read, or null before the first read and
- * after a failed one (gauges then show NaN rather than an old figure).
+ * after a failed one (gauges then show NaN rather than an old figure). A gauge that is its only holder must keep it
+ * with {@code strongReference(true)}: Micrometer holds a gauge's object weakly.
  */
 public final class ScrapeSample<T> {
     private static final Logger log = LoggerFactory.getLogger(ScrapeSample.class);

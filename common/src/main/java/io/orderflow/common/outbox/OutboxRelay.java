@@ -170,7 +170,8 @@ public final class OutboxRelay implements AutoCloseable {
                 .register(registry));
         ScrapeSample<Long> backlog = new ScrapeSample<>("outbox backlog of " + schema, Duration.ofSeconds(5),
                 () -> database.jdbi().withHandle(h -> h.createQuery("select count(*) from outbox").mapTo(Long.class).one()));
-        meters.add(Gauge.builder("orderflow.outbox.backlog", backlog, b -> toDouble(b.latest())).tag("schema", schema)
+        meters.add(Gauge.builder("orderflow.outbox.backlog", backlog, b -> toDouble(b.latest())).strongReference(true)
+                .tag("schema", schema)
                 .description("outbox rows not yet published (read on scrape)").register(registry));
         meters.add(Gauge.builder("orderflow.outbox.active", this, r -> r.active ? 1 : 0).tag("schema", schema)
                 .description("1 while this relay holds the schema's publishing lock").register(registry));

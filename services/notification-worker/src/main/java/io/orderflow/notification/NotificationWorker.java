@@ -83,7 +83,7 @@ public final class NotificationWorker implements AutoCloseable, Readiness {
         List<Meter> meters = new ArrayList<>();
         for (MailStatus status : MailStatus.values()) {
             meters.add(Gauge.builder("orderflow.mail.queue", counts, c -> c.latest() == null ? Double.NaN
-                            : c.latest().getOrDefault(status, 0L))
+                            : c.latest().getOrDefault(status, 0L)).strongReference(true)
                     .tag("status", status.name().toLowerCase(Locale.ROOT))
                     .description("mails in the queue by status: queued (waiting to be sent), sent, dead")
                     .register(registry));

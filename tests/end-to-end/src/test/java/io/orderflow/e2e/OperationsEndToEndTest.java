@@ -91,7 +91,8 @@ class OperationsEndToEndTest {
                     .as("orderflow_orders").isGreaterThanOrEqualTo(1);
             assertThat(increase(before, after, "orderflow_outbox_published_total", "schema=\"inventory\""))
                     .isGreaterThanOrEqualTo(2);
-            // orderflow_outbox_backlog is not asserted: it stayed NaN here (see the lead's report of s3-obs).
+            assertThat(value(after, "orderflow_outbox_backlog", "schema=\"payment\""))
+                    .as("orderflow_outbox_backlog").isNotNaN();
             assertThat(value(after, "orderflow_consumer_lag", "group=\"e2e-inventory-"))
                     .as("orderflow_consumer_lag").isNotNaN();
             assertThat(value(after, "orderflow_mail_queue", "status=\""))
