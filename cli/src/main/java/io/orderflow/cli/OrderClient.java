@@ -48,7 +48,7 @@ final class OrderClient implements AutoCloseable {
         this.bootstrap = config.kafkaBootstrap();
     }
 
-    /** The settings it talks with, for commands that need more than the order topics (dlt, stuck). */
+    /** The settings it was made with, for commands that need more than the order topics (bulk, dlt, stuck). */
     Config config() {
         return config;
     }

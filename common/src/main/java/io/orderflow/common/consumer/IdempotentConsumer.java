@@ -1,15 +1,20 @@
 package io.orderflow.common.consumer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.app.Pause;
 import io.orderflow.common.config.Config;
+import io.orderflow.common.db.Retention;
 import io.orderflow.common.db.TransientErrors;
+import io.orderflow.common.kafka.ConsumerLag;
 import io.orderflow.common.kafka.DeadLetters;
 import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topic;
+import io.orderflow.common.logging.LogContext;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -102,6 +107,8 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> deadLetterProducer;
     private final Thread thread;
+    private final Retention retention;
+    private final Gauge lag;
     private volatile boolean closing;
 
     private final Counter processed;
@@ -132,6 +139,10 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
                 .description("batches rolled back and retried after a transient failure").register(registry);
         batchesRedone = Counter.builder("orderflow.consumer.batch.redone").tag("group", settings.groupId())
                 .description("batches redone record by record because a record's handler failed").register(registry);
+        lag = ConsumerLag.register(registry, settings.groupId(), () -> ConsumerLag.sum(consumer.metrics()));
+        List<Retention.Rule> prunable = new ArrayList<>(List.of(Retention.Rule.processedMessages(settings.groupId())));
+        prunable.addAll(settings.prunable());
+        retention = Retention.start(config, jdbi, List.copyOf(topics.keySet()), prunable);
         thread = new Thread(this::run, "consumer-" + settings.groupId());
         thread.setDaemon(true);
     }
@@ -157,6 +168,13 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         if (!Pause.awaitExit(thread, Duration.ofSeconds(90))) {
             log.warn("consumer {} did not stop in time", settings.groupId());
         }
+        retention.close();
+        settings.registry().remove(lag);
+    }
+
+    /** Prunes this consumer's dedupe rows now (they are pruned on a schedule too, see {@link Retention}). */
+    public Map<String, Integer> pruneNow() throws Exception {
+        return retention.pruneNow();
     }
 
     private void run() {
@@ -358,7 +376,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             tally.duplicates++;
             return null;
         }
-        try {
+        try (LogContext ignored = LogContext.of(decoded.record().key(), decoded.record().value())) {
             settings.handler().handle(handle, List.of(decoded.record()));
             connection.releaseSavepoint(savepoint);
             tally.processed++;
@@ -371,8 +389,10 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             // Undo this record's writes and its processed mark, so a replay from the dead-letter topic runs it.
             connection.rollback(savepoint);
             connection.releaseSavepoint(savepoint);
-            log.error("consumer {}: dead-lettering record {}-{}@{} (message {}) whose handler failed",
-                    settings.groupId(), raw.topic(), raw.partition(), raw.offset(), decoded.messageId(), e);
+            try (LogContext ignored = LogContext.of(decoded.record().key(), decoded.record().value())) {
+                log.error("consumer {}: dead-lettering record {}-{}@{} (message {}) whose handler failed",
+                        settings.groupId(), raw.topic(), raw.partition(), raw.offset(), decoded.messageId(), e);
+            }
             tally.deadLetters.add(deadLetter(raw, e));
             return blockOrder(handle, raw, e);
         }
@@ -443,8 +463,11 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
                     value, raw.headers(), raw.leaderEpoch(), raw.deliveryCount());
             return new Decoded<>(raw, record, messageId, null);
         } catch (RuntimeException e) {
-            log.warn("consumer {}: undecodable record {}-{}@{}: {}", settings.groupId(), raw.topic(),
-                    raw.partition(), raw.offset(), e.getMessage());
+            try (LogContext ignored = LogContext.order(raw.key() == null ? null
+                    : new String(raw.key(), StandardCharsets.UTF_8))) {
+                log.warn("consumer {}: undecodable record {}-{}@{}: {}", settings.groupId(), raw.topic(),
+                        raw.partition(), raw.offset(), e.getMessage());
+            }
             return new Decoded<>(raw, null, null, e);
         }
     }
@@ -565,7 +588,8 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     /** A builder's values, fixed when the consumer starts. */
     private record Settings<V>(List<Topic<String, V>> topics, Function<V, String> messageId, String groupId,
                                BatchHandler<V> handler, Predicate<V> relevant, Duration pollTimeout, Backoff backoff,
-                               TransactionIsolationLevel isolation, MeterRegistry registry) {}
+                               TransactionIsolationLevel isolation, MeterRegistry registry,
+                               List<Retention.Rule> prunable) {}
 
     /** What a service supplies: topics, message id, group, handler; the rest has defaults. */
     public static final class Builder<V> {
@@ -579,6 +603,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private TransactionIsolationLevel isolation;  // null: the database's default (read committed)
         private MeterRegistry registry = Metrics.globalRegistry;
+        private final List<Retention.Rule> prunable = new ArrayList<>();
 
         private Builder(List<Topic<String, V>> topics, Function<V, String> messageId) {
             if (topics.isEmpty()) {
@@ -599,7 +624,9 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             Objects.requireNonNull(recordHandler, "handler");
             this.handler = (handle, records) -> {
                 for (ConsumerRecord<String, V> record : records) {
-                    recordHandler.handle(handle, record.value(), record);
+                    try (LogContext ignored = LogContext.of(record.key(), record.value())) {
+                        recordHandler.handle(handle, record.value(), record);
+                    }
                 }
             };
             return this;
@@ -643,12 +670,22 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Rows besides the group's {@code processed_messages} that remember records of these topics (e.g. sent
+         * mails, answered requests): pruned with them once the records can no longer be redelivered ({@link Retention}).
+         */
+        public Builder<V> prune(Retention.Rule rule) {
+            this.prunable.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
         /** Starts consuming on a thread of its own; {@code jdbi} must work in the schema holding processed_messages. */
         public IdempotentConsumer<V> start(Config config, Jdbi jdbi) {
             Objects.requireNonNull(groupId, "groupId");
             Objects.requireNonNull(handler, "handler");
             IdempotentConsumer<V> consumer = new IdempotentConsumer<>(new Settings<>(topics, messageId, groupId,
-                    handler, relevant, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry), config, jdbi);
+                    handler, relevant, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry,
+                    List.copyOf(prunable)), config, jdbi);
             consumer.thread.start();
             return consumer;
         }
