@@ -1,7 +1,9 @@
 package io.orderflow.common.app;
 
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.KafkaConfig;
+import io.orderflow.common.kafka.DeadLetterSizes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -129,17 +131,18 @@ public final class ServiceHost implements AutoCloseable {
             exit();
             return;
         }
+        DeadLetterSizes deadLetters = ops == null ? null : DeadLetterSizes.start(config, Metrics.globalRegistry);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 host.get().close();
                 connectivity.close();
                 if (ops != null) {
+                    deadLetters.close();
                     ops.close();
                 }
             } finally {
                 stopped.countDown();
-                shutdownLogging();
             }
         }, "orderflow-shutdown"));
         log.info("running {}", host.get().names());
@@ -180,13 +183,9 @@ public final class ServiceHost implements AutoCloseable {
         return checks;
     }
 
+    // Logback writes each line as it comes (no shutdown hook, no async appender), so lines logged while stopping
+    // are written too.
     private static void exit() {
-        shutdownLogging();
         System.exit(1);
-    }
-
-    // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines logged while stopping are still written.
-    private static void shutdownLogging() {
-        org.apache.logging.log4j.LogManager.shutdown();
     }
 }

@@ -3,6 +3,7 @@ package io.orderflow.engine;
 import io.orderflow.common.kafka.DeadLetters;
 import io.orderflow.common.kafka.Principals;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.logging.LogContext;
 import io.orderflow.domain.Actor;
 import io.orderflow.domain.Backlog;
 import io.orderflow.domain.CommandOutcome;
@@ -55,6 +56,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
 
     private final OrderMachine machine;
     private final EngineSettings settings;
+    private final EngineMetrics metrics = EngineMetrics.GLOBAL;
     private ProcessorContext<String, EngineOutput> context;
     private KeyValueStore<String, OrderRecord> orders;
     private KeyValueStore<String, String> deadlines;
@@ -77,9 +79,13 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     @Override
     public void process(Record<String, EngineInput> record) {
         if (record.value() instanceof EngineInput.Command c && c.command() != null) {
-            handle(record, c.command());
+            try (LogContext ignored = LogContext.of(record.key(), c.command())) {
+                handle(record, c.command());
+            }
         } else if (record.value() instanceof EngineInput.Outcome o && o.outcome() != null) {
-            handle(record, o.outcome());
+            try (LogContext ignored = LogContext.of(record.key(), o.outcome())) {
+                handle(record, o.outcome());
+            }
         } else {
             // A tombstone: nothing to decide and no command id to answer; the dead-letter topic keeps it, with why.
             throw new IllegalArgumentException(DeadLetters.tombstone(
@@ -98,6 +104,14 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         String principal = Principals.of(record.headers());
         Decision decision = refuseSystemClaim(current, command, principal).orElseGet(() -> machine.decide(current,
                 Records.command(command), Records.actor(command.getActor()), now, backlog()));
+        metrics.commandDecided(record.timestamp(), now.toEpochMilli());
+        if (decision instanceof Decision.Rejected rejected) {
+            metrics.transition(command.getTransition(), "refused", rejected.outcome().code());
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("command {} ({}) of order {}: {}", command.getCommandId(), command.getTransition(),
+                    command.getOrderId(), decision.outcome().status());
+        }
 
         Order next = decision.next().orElse(null);
         if (next != null && next != current && !(decision instanceof Decision.Duplicate)) { // a repeat: no write
@@ -220,6 +234,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                     order, change.version(), change.actor(),
                     new StateChanged(change.transition(), change.from(), change.to(), change.reason()),
                     snapshot, correlationId, causationId, now)), timestamp, Principals.headers(principal)));
+            metrics.transition(change.transition(), "applied", null);
             if (change.from() != null) {
                 partition.countChange(change.from(), -1);
             }
@@ -233,6 +248,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                     snapshot, correlationId, causationId, now)), timestamp, Principals.headers(principal)));
         }
         for (OrderUpdate u : reaction.updates()) {
+            metrics.transition(u.transition(), u.status().name().toLowerCase(Locale.ROOT), null);
             String id = (u.requestId() != null ? u.requestId() : order.id() + "-v" + order.version())
                     + "-" + u.status().name().toLowerCase(Locale.ROOT);
             context.forward(new Record<>(order.id(), new EngineOutput.Event(event(id, order, order.version(),

@@ -3,6 +3,7 @@ package io.orderflow.shipping;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.app.Pause;
+import io.orderflow.common.app.Readiness;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.common.work.DueWorkRunner;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * threads (a {@link DueWorkRunner}) that perform recorded requests when they are due; a thread that keeps the worker
  * subscribed to the carrier's webhooks; and the tracking webhook endpoint.
  */
-public final class ShippingWorker implements AutoCloseable {
+public final class ShippingWorker implements AutoCloseable, Readiness {
     public static final String NAME = "shipping";
     public static final Set<Effect> EFFECTS = Set.of(Effect.CREATE_LABEL, Effect.VOID_LABEL);
     static final String MIGRATIONS = "classpath:db/shipping";
@@ -148,6 +150,11 @@ public final class ShippingWorker implements AutoCloseable {
 
     public boolean isRunning() {
         return frame.isRunning() && scheduler.isRunning() && subscriber.isAlive() && !closing;
+    }
+
+    @Override
+    public Optional<String> unready() {
+        return Readiness.running(isRunning());
     }
 
     Map<String, Object> health() {
