@@ -48,7 +48,7 @@ final class OrderClient implements AutoCloseable {
         this.bootstrap = config.kafkaBootstrap();
     }
 
-    /** The settings it was made with (other commands read theirs from here too, e.g. the admin's API token). */
+    /** The settings it was made with, for commands that need more than the order topics (bulk, dlt, stuck). */
     Config config() {
         return config;
     }
@@ -117,6 +117,17 @@ final class OrderClient implements AutoCloseable {
             throw unreachable(timeout);
         }
         return events;
+    }
+
+    /** Every event on orders.events, in order per order (per partition), to {@code sink}. */
+    void everyEvent(Duration timeout, Consumer<OrderEvent> sink) throws NoAnswer {
+        try (Reader reader = new Reader(timeout)) {
+            List<TopicPartition> partitions = partitions(reader.consumer, Topics.ORDER_EVENTS.name(), timeout);
+            readToEnd(reader.consumer, partitions, timeout,
+                    r -> sink.accept(Topics.ORDER_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value())));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw unreachable(timeout);
+        }
     }
 
     /** The latest count per state from orders.state-counts. */

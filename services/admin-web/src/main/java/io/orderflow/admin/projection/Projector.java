@@ -1,6 +1,7 @@
 package io.orderflow.admin.projection;
 
 import io.orderflow.admin.ReadModel;
+import io.orderflow.common.app.Readiness;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.consumer.IdempotentConsumer;
 import io.orderflow.common.db.Database;
@@ -14,6 +15,7 @@ import io.orderflow.schema.OrderEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -22,7 +24,7 @@ import java.util.stream.Stream;
  * the carrier's tracking news and the finance ledger, each applied once per message id in the admin schema. Any number
  * may run; they share the partitions.
  */
-public final class Projector implements AutoCloseable {
+public final class Projector implements AutoCloseable, Readiness {
     public static final String GROUP_SETTING = "ORDERFLOW_PROJECTOR_GROUP";
     /** The engine's records about orders: state changes and updates, and the effect requests on the workers' topics. */
     public static final List<Topic<String, OrderEvent>> ORDER_TOPICS = Stream.concat(Stream.of(Topics.ORDER_EVENTS),
@@ -73,6 +75,11 @@ public final class Projector implements AutoCloseable {
 
     public boolean isRunning() {
         return consumers.stream().allMatch(IdempotentConsumer::isRunning);
+    }
+
+    @Override
+    public Optional<String> unready() {
+        return Readiness.running(isRunning());
     }
 
     @Override
