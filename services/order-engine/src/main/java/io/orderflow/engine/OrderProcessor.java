@@ -183,9 +183,8 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                 deadlines.delete(entry.key); // the order moved on since this deadline was set
                 continue;
             }
-            Instant workerHeard = current.inFlight()
-                    .map(f -> partition.lastHeard(Topics.requestsFor(f.effect()).name())).orElse(null);
-            Reaction reaction = machine.onDeadline(current, now, workerHeard);
+            Reaction reaction = machine.onDeadline(current, now,
+                    effect -> partition.lastHeard(Topics.requestsFor(effect).name()));
             OrderSnapshot snapshot = save(current, reaction.order());
             emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now,
                     Principals.ENGINE);
