@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a queue of due work kept in a database table: {@code threads} threads each claim a batch of due items, perform
- * them one by one, and look again at once after a full batch (waking the idle threads to help). An idle thread waits
+ * them one by one, and look again at once after a full batch (waking an idle thread to help). An idle thread waits
  * until it is woken (by {@link #wake()}, or by a NOTIFY of the table's {@code due_work_notify} trigger from any
  * process); only the first also looks when the poll interval passes (for work that became due by the clock), so an
  * idle runner costs one claim per interval, not one per thread. A failing claim backs off. {@link #close()} lets each thread finish the item in hand and gives back
@@ -96,11 +96,14 @@ public final class DueWorkRunner<T> implements AutoCloseable {
         return new Builder<>(name, queue);
     }
 
-    /** New work may be due: idle threads look now rather than at their next poll. */
+    /**
+     * New work may be due: an idle thread looks now rather than at its next poll. One, not all: if it finds a full
+     * batch it wakes another, so helpers join as far as the work goes and a trickle costs one claim, not one per thread.
+     */
     public void wake() {
         synchronized (signal) {
             wakeups++;
-            signal.notifyAll();
+            signal.notify();
         }
     }
 
@@ -113,7 +116,10 @@ public final class DueWorkRunner<T> implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        wake();
+        synchronized (signal) {
+            wakeups++;
+            signal.notifyAll();
+        }
         List<Thread> all = new ArrayList<>(threads);
         if (listener != null) {
             all.add(listener);
@@ -163,7 +169,7 @@ public final class DueWorkRunner<T> implements AutoCloseable {
                 continue;
             }
             if (batch.size() == settings.batchSize()) {
-                wake();  // probably more is due: idle threads help
+                wake();  // probably more is due: an idle thread helps
             }
             performAll(batch);
             if (batch.size() < settings.batchSize()) {
