@@ -42,8 +42,32 @@ export ORDERFLOW_HOME ORDERFLOW_RUN_DIR \
 
 ORDERFLOW_LOG_DIR="$ORDERFLOW_RUN_DIR/logs"
 ORDERFLOW_PID_DIR="$ORDERFLOW_RUN_DIR/pids"
+ORDERFLOW_SECRETS_DIR="$ORDERFLOW_RUN_DIR/secrets"
 mkdir -p "$ORDERFLOW_LOG_DIR" "$ORDERFLOW_PID_DIR"
 chmod 755 "$ORDERFLOW_RUN_DIR" 2>/dev/null || true   # the postgres user must traverse it
+
+# secret NAME: a random secret kept in the run dir (generated on first use, readable only by its owner, never in git).
+secret() {
+  local f="$ORDERFLOW_SECRETS_DIR/$1"
+  if [[ ! -s $f ]]; then
+    (umask 077 && mkdir -p "$ORDERFLOW_SECRETS_DIR" && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$f.$$" \
+      && mv "$f.$$" "$f")
+  fi
+  cat "$f"
+}
+
+# A run dir whose broker was first started secured (ORDERFLOW_KAFKA_SECURE=1, scripts/up.sh --secure) stays
+# secured: every client started from here authenticates with the credentials infra/kafka.sh generated there.
+if [[ -z ${ORDERFLOW_KAFKA_CREDENTIALS:-} ]] \
+    && [[ ${ORDERFLOW_KAFKA_SECURE:-0} == 1 || -f $ORDERFLOW_RUN_DIR/kafka/credentials.properties ]]; then
+  mkdir -p "$ORDERFLOW_RUN_DIR/kafka"
+  export ORDERFLOW_KAFKA_CREDENTIALS="$ORDERFLOW_RUN_DIR/kafka/credentials.properties"
+fi
+
+# The secret the sandbox carrier signs its tracking webhooks with and the shipping worker checks them with (in
+# production: the one the carrier issues).
+: "${ORDERFLOW_CARRIER_WEBHOOK_SECRET:=$(secret carrier-webhook-secret)}"
+export ORDERFLOW_CARRIER_WEBHOOK_SECRET
 
 # ---------------------------------------------------------------- messages
 

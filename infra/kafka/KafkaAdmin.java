@@ -2,8 +2,10 @@
 //   java -cp <infra/kafka classpath> infra/kafka/KafkaAdmin.java await SECONDS
 //   java -cp ... KafkaAdmin.java create-topics TOPICS-FILE PARTITIONS
 //   java -cp ... KafkaAdmin.java list
+//   java -cp ... KafkaAdmin.java secure ACLS-FILE   (secured broker: SCRAM users from the credentials file, ACLs)
 // One JVM checks readiness and creates every topic; TopicCommand would need a
-// JVM (~2 s) per topic. The bootstrap address comes from ORDERFLOW_KAFKA_BOOTSTRAP.
+// JVM (~2 s) per topic. The bootstrap address comes from ORDERFLOW_KAFKA_BOOTSTRAP; with
+// ORDERFLOW_KAFKA_CREDENTIALS set (a secured broker) it authenticates as the super user kafka-admin.
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +30,19 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 public class KafkaAdmin {
@@ -48,8 +62,13 @@ public class KafkaAdmin {
                     list(admin);
                 }
             }
+            case "secure" -> {
+                try (Admin admin = admin(bootstrap, Duration.ofSeconds(30))) {
+                    secure(admin, credentials(), Path.of(args[1]));
+                }
+            }
             default -> {
-                System.err.println("usage: KafkaAdmin await SECONDS | create-topics FILE PARTITIONS | list");
+                System.err.println("usage: KafkaAdmin await SECONDS | create-topics FILE PARTITIONS | list | secure ACLS");
                 System.exit(2);
             }
         }
@@ -61,7 +80,71 @@ public class KafkaAdmin {
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        Properties credentials = credentials();
+        if (credentials != null) {
+            p.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+            p.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
+            p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                    + " username=\"" + SUPER_USER + "\" password=\"" + credentials.getProperty(SUPER_USER) + "\";");
+        }
         return Admin.create(p);
+    }
+
+    static final String SUPER_USER = "kafka-admin";
+
+    /** principal=password lines of ORDERFLOW_KAFKA_CREDENTIALS; null when the broker is not secured. */
+    static Properties credentials() {
+        String file = System.getenv("ORDERFLOW_KAFKA_CREDENTIALS");
+        if (file == null || file.isBlank()) return null;
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(Path.of(file))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    /**
+     * Gives every principal of the credentials file (but the super user, made at format time) its SCRAM-SHA-512
+     * credential, and creates the ACLs of the file (see infra/config/kafka-acls.txt). Both are idempotent.
+     */
+    static void secure(Admin admin, Properties credentials, Path aclFile) throws Exception {
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        for (String name : credentials.stringPropertyNames()) {
+            if (!name.equals(SUPER_USER)) {
+                users.add(new UserScramCredentialUpsertion(name,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), credentials.getProperty(name)));
+            }
+        }
+        admin.alterUserScramCredentials(users).all().get();
+        List<AclBinding> acls = new ArrayList<>();
+        for (String raw : Files.readAllLines(aclFile)) {
+            String line = raw.replaceFirst("#.*", "").trim();
+            if (line.isEmpty()) continue;
+            String[] w = line.split("\\s+");
+            if (w.length < 4) throw new IllegalArgumentException(aclFile + ": expected PRINCIPAL OPERATION RESOURCE NAME..., got '" + line + "'");
+            AclOperation operation = switch (w[1]) {
+                case "read" -> AclOperation.READ;
+                case "write" -> AclOperation.WRITE;
+                case "all" -> AclOperation.ALL;
+                default -> throw new IllegalArgumentException(aclFile + ": unknown operation " + w[1]);
+            };
+            String[] resource = w[2].split(":", 2);
+            ResourceType type = switch (resource[0]) {
+                case "topic" -> ResourceType.TOPIC;
+                case "group" -> ResourceType.GROUP;
+                case "transactional-id" -> ResourceType.TRANSACTIONAL_ID;
+                default -> throw new IllegalArgumentException(aclFile + ": unknown resource " + resource[0]);
+            };
+            PatternType pattern = resource.length > 1 && resource[1].equals("prefix") ? PatternType.PREFIXED : PatternType.LITERAL;
+            for (int i = 3; i < w.length; i++) {
+                acls.add(new AclBinding(new ResourcePattern(type, w[i], pattern),
+                        new AccessControlEntry("User:" + w[0], "*", operation, AclPermissionType.ALLOW)));
+            }
+        }
+        admin.createAcls(acls).all().get();
+        System.out.printf("    secured: %d principals with SCRAM-SHA-512 credentials, %d ACLs%n", users.size(), acls.size());
     }
 
     /** Ready = the broker answers a metadata request and lists itself. */

@@ -36,14 +36,21 @@ import org.apache.kafka.common.utils.Utils;
  * got no answer ({@link NoAnswer}).
  */
 final class OrderClient implements AutoCloseable {
+    private final Config config;
     private final KafkaConfig kafka;
     private final String bootstrap;
     private KafkaProducer<byte[], byte[]> producer;
     private Duration producerCloseWait = Duration.ofSeconds(5);
 
     OrderClient(Config config) {
+        this.config = config;
         this.kafka = new KafkaConfig(config);
         this.bootstrap = config.kafkaBootstrap();
+    }
+
+    /** The settings it was made with, for commands that need more than the order topics (bulk, dlt, stuck). */
+    Config config() {
+        return config;
     }
 
     /** No answer in time: the broker cannot be reached, a topic is missing, or the engine did not answer. */
@@ -110,6 +117,17 @@ final class OrderClient implements AutoCloseable {
             throw unreachable(timeout);
         }
         return events;
+    }
+
+    /** Every event on orders.events, in order per order (per partition), to {@code sink}. */
+    void everyEvent(Duration timeout, Consumer<OrderEvent> sink) throws NoAnswer {
+        try (Reader reader = new Reader(timeout)) {
+            List<TopicPartition> partitions = partitions(reader.consumer, Topics.ORDER_EVENTS.name(), timeout);
+            readToEnd(reader.consumer, partitions, timeout,
+                    r -> sink.accept(Topics.ORDER_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value())));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw unreachable(timeout);
+        }
     }
 
     /** The latest count per state from orders.state-counts. */

@@ -11,11 +11,14 @@ import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code orderflow}: drive Orderflow by hand. One subcommand per transition, plus place, show and counts. */
+/**
+ * {@code orderflow}: drive Orderflow by hand. One subcommand per transition, plus place, show and counts; for
+ * operators, dlt (dead letters) and stuck.
+ */
 @Command(name = "orderflow", mixinStandardHelpOptions = true, version = "orderflow 0.1.0",
         description = "Place orders, take transitions, and look at orders on a running Orderflow.",
         subcommands = {PlaceCommand.class, ShowCommand.class, CountsCommand.class, BulkCommand.class,
-                CommandLine.HelpCommand.class})
+                DltCommand.class, StuckCommand.class, CommandLine.HelpCommand.class})
 public final class OrderflowCli {
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.orderflow.common.app;
 
 import io.orderflow.common.config.Config;
+import io.orderflow.common.kafka.KafkaConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.Optional;
@@ -23,9 +24,7 @@ final class ConnectivityChecks implements AutoCloseable {
     synchronized Optional<String> kafka() {
         try {
             if (admin == null) {
-                Properties props = new Properties();
-                props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-                props.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-health");
+                Properties props = new KafkaConfig(config).admin("orderflow-health");
                 props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
                 props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
                 admin = Admin.create(props);

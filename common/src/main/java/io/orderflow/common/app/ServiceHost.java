@@ -1,6 +1,9 @@
 package io.orderflow.common.app;
 
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.config.Config;
+import io.orderflow.common.kafka.KafkaConfig;
+import io.orderflow.common.kafka.DeadLetterSizes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,7 +58,7 @@ public final class ServiceHost implements AutoCloseable {
         for (Service service : services) {
             log.info("{} starting", service.name());
             try {
-                running.put(service.name(), service.starter().start(config));
+                running.put(service.name(), service.starter().start(asService(config, service)));
             } catch (Exception e) {
                 new ServiceHost(running).close();
                 throw new StartFailure(service.name(), e);
@@ -63,6 +66,11 @@ public final class ServiceHost implements AutoCloseable {
             log.info("{} started", service.name());
         }
         return new ServiceHost(running);
+    }
+
+    /** Each service talks to Kafka as its own principal (its name), whatever process hosts it: see KafkaConfig. */
+    private static Config asService(Config config, Service service) {
+        return config.with(KafkaConfig.PRINCIPAL, service.name());
     }
 
     public List<String> names() {
@@ -107,7 +115,9 @@ public final class ServiceHost implements AutoCloseable {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
                 log.error("uncaught exception in thread {}", thread.getName(), e));
         AtomicReference<ServiceHost> host = new AtomicReference<>();
-        ConnectivityChecks connectivity = new ConnectivityChecks(config);
+        // The host checks the broker as its first service: a host holds only its own services' credentials.
+        ConnectivityChecks connectivity = new ConnectivityChecks(services.isEmpty() ? config
+                : asService(config, services.get(0)));
         OpsEndpoint ops;
         try {
             ops = startOps(config, () -> readiness(services, host.get(), connectivity));
@@ -121,17 +131,18 @@ public final class ServiceHost implements AutoCloseable {
             exit();
             return;
         }
+        DeadLetterSizes deadLetters = ops == null ? null : DeadLetterSizes.start(config, Metrics.globalRegistry);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 host.get().close();
                 connectivity.close();
                 if (ops != null) {
+                    deadLetters.close();
                     ops.close();
                 }
             } finally {
                 stopped.countDown();
-                shutdownLogging();
             }
         }, "orderflow-shutdown"));
         log.info("running {}", host.get().names());
@@ -172,13 +183,9 @@ public final class ServiceHost implements AutoCloseable {
         return checks;
     }
 
+    // Logback writes each line as it comes (no shutdown hook, no async appender), so lines logged while stopping
+    // are written too.
     private static void exit() {
-        shutdownLogging();
         System.exit(1);
-    }
-
-    // log4j's own shutdown hook is disabled (log4j2.xml) so that the lines logged while stopping are still written.
-    private static void shutdownLogging() {
-        org.apache.logging.log4j.LogManager.shutdown();
     }
 }

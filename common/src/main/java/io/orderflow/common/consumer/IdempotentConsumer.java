@@ -1,15 +1,20 @@
 package io.orderflow.common.consumer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.app.Pause;
 import io.orderflow.common.config.Config;
+import io.orderflow.common.db.Retention;
 import io.orderflow.common.db.TransientErrors;
+import io.orderflow.common.kafka.ConsumerLag;
 import io.orderflow.common.kafka.DeadLetters;
 import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topic;
+import io.orderflow.common.logging.LogContext;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * dead-lettered with its reason and the others are processed once. Transient database failures and
  * {@link RetryLater} retry the whole batch after a backoff.
  *
+ * <p>A dead-lettered record blocks its order (its key) for this group: later records of the order are parked until
+ * the dead letter is replayed and goes through, then processed in order ({@link Parking}). Records replayed for
+ * another consumer group of the same topic ({@code orderflow.replay.for}) are skipped.
+ *
  * <pre>{@code
  * IdempotentConsumer.builder(Topics.ORDER_EVENTS, OrderEvent::getEventId)
  *         .groupId("notification-worker")
@@ -98,12 +107,16 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> deadLetterProducer;
     private final Thread thread;
+    private final Retention retention;
+    private final Gauge lag;
     private volatile boolean closing;
 
     private final Counter processed;
     private final Counter duplicates;
     private final Counter deadLettered;
     private final Counter skipped;
+    private final Counter parked;
+    private final Parking parking;
     private final Counter batchRetries;
     private final Counter batchesRedone;
 
@@ -120,10 +133,16 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         duplicates = counter(registry, "duplicate");
         deadLettered = counter(registry, "dead_lettered");
         skipped = counter(registry, "skipped");
+        parked = counter(registry, "parked");
+        parking = new Parking(settings.groupId());
         batchRetries = Counter.builder("orderflow.consumer.batch.retries").tag("group", settings.groupId())
                 .description("batches rolled back and retried after a transient failure").register(registry);
         batchesRedone = Counter.builder("orderflow.consumer.batch.redone").tag("group", settings.groupId())
                 .description("batches redone record by record because a record's handler failed").register(registry);
+        lag = ConsumerLag.register(registry, settings.groupId(), () -> ConsumerLag.sum(consumer.metrics()));
+        List<Retention.Rule> prunable = new ArrayList<>(List.of(Retention.Rule.processedMessages(settings.groupId())));
+        prunable.addAll(settings.prunable());
+        retention = Retention.start(config, jdbi, List.copyOf(topics.keySet()), prunable);
         thread = new Thread(this::run, "consumer-" + settings.groupId());
         thread.setDaemon(true);
     }
@@ -149,6 +168,13 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         if (!Pause.awaitExit(thread, Duration.ofSeconds(90))) {
             log.warn("consumer {} did not stop in time", settings.groupId());
         }
+        retention.close();
+        settings.registry().remove(lag);
+    }
+
+    /** Prunes this consumer's dedupe rows now (they are pruned on a schedule too, see {@link Retention}). */
+    public Map<String, Integer> pruneNow() throws Exception {
+        return retention.pruneNow();
     }
 
     private void run() {
@@ -189,15 +215,15 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     }
 
     private void processBatch(ConsumerRecords<byte[], byte[]> records) {
-        List<ProducerRecord<byte[], byte[]>> undecodable = new ArrayList<>();
         int skippedRecords = 0;
         List<Decoded<V>> wanted = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> raw : records) {
-            Decoded<V> decoded = decode(raw, undecodable);
-            if (decoded == null) {
+            if (Parking.isReplayForAnotherGroup(raw, settings.groupId())) {
+                skippedRecords++;
                 continue;
             }
-            if (settings.relevant().test(decoded.record().value())) {
+            Decoded<V> decoded = decode(raw);
+            if (decoded.error() != null || settings.relevant().test(decoded.record().value())) {
                 wanted.add(decoded);
             } else {
                 // Not for this service (e.g. another worker's request): no handler call, so nothing to record or dedupe.
@@ -215,12 +241,11 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
                 inTransaction(handle -> processOneByOne(handle, wanted, tally));
             }
         }
-        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>(undecodable);
-        deadLetters.addAll(tally.deadLetters);
-        sendDeadLetters(deadLetters);
+        sendDeadLetters(tally.deadLetters);
         processed.increment(tally.processed);
         duplicates.increment(tally.duplicates);
-        deadLettered.increment(deadLetters.size());
+        deadLettered.increment(tally.deadLetters.size());
+        parked.increment(tally.parked);
         skipped.increment(skippedRecords);
         try {
             consumer.commitSync(records.nextOffsets());
@@ -245,9 +270,17 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         }
     }
 
-    /** The usual path: one dedupe statement, one handler call for every new record. */
+    /**
+     * The usual path: one dedupe statement, one handler call for every new record. A batch with an undecodable
+     * record or a record of a blocked order takes the record-by-record path, which dead-letters and parks.
+     */
     private void processTogether(Handle handle, List<Decoded<V>> wanted, Tally tally) throws SQLException {
         tally.clear();
+        if (wanted.stream().anyMatch(d -> d.error() != null)
+                || !parking.blocks(handle, keysOf(wanted)).isEmpty()) {
+            processOneByOne(handle, wanted, tally);
+            return;
+        }
         Set<String> fresh = markProcessed(handle, wanted);
         List<ConsumerRecord<String, V>> news = new ArrayList<>(fresh.size());
         for (Decoded<V> decoded : wanted) {
@@ -273,39 +306,112 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     }
 
     /**
-     * The path after a handler failure: each record in a savepoint of its own, so a poison record's writes and its
-     * processed mark are undone and it is dead-lettered, while the others are processed (once: the failed attempt
-     * rolled back).
+     * The path after a handler failure, or for a batch touching blocked orders: each record in a savepoint of its
+     * own, so a poison record's writes and its processed mark are undone and it is dead-lettered (blocking its
+     * order), while the others are processed once. A record of a blocked order is parked, unless it is the blocking
+     * record itself come back: then it is processed and, if it goes through, releases the records parked behind it.
      */
     private void processOneByOne(Handle handle, List<Decoded<V>> wanted, Tally tally) throws SQLException {
         tally.clear();
-        // Plain JDBC savepoints: Jdbi forgets a savepoint once rolled back to, and then refuses to release it.
-        Connection connection = handle.getConnection();
+        Map<String, Parking.Block> blocks = parking.blocks(handle, keysOf(wanted));
         for (Decoded<V> decoded : wanted) {
-            Savepoint savepoint = connection.setSavepoint();
-            if (markProcessed(handle, List.of(decoded)).isEmpty()) {
-                connection.releaseSavepoint(savepoint);
-                tally.duplicates++;
+            String key = Parking.keyOf(decoded.raw());
+            Parking.Block block = key == null ? null : blocks.get(key);
+            if (block != null && !block.isReleasedBy(decoded.raw())) {
+                parking.park(handle, key, decoded.raw());
+                tally.parked++;
                 continue;
             }
-            try {
-                settings.handler().handle(handle, List.of(decoded.record()));
-                connection.releaseSavepoint(savepoint);
-                tally.processed++;
-            } catch (Exception e) {
-                ConsumerRecord<byte[], byte[]> raw = decoded.raw();
-                if (isRetryable(e)) {
-                    throw new BatchFailure("record " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
-                            + " must be retried", e);
+            Parking.Block blocked = processOne(handle, decoded, tally);
+            if (blocked != null) {
+                blocks.put(key, blocked);
+            } else if (block != null) {
+                blocks.remove(key);
+                Parking.Block again = release(handle, key, tally);
+                if (again != null) {
+                    blocks.put(key, again);
                 }
-                // Undo this record's writes and its processed mark, so a replay from the dead-letter topic runs it.
-                connection.rollback(savepoint);
-                connection.releaseSavepoint(savepoint);
-                log.error("consumer {}: dead-lettering record {}-{}@{} (message {}) whose handler failed",
-                        settings.groupId(), raw.topic(), raw.partition(), raw.offset(), decoded.messageId(), e);
-                tally.deadLetters.add(deadLetter(raw, e));
             }
         }
+    }
+
+    /**
+     * The blocking record of {@code key} went through: unblocks the order and processes its parked records in order,
+     * until one fails and blocks it again (returned; that record stays parked too, and its replay is deduplicated).
+     */
+    private Parking.Block release(Handle handle, String key, Tally tally) throws SQLException {
+        parking.unblock(handle, key);
+        log.info("consumer {}: order {} unblocked; releasing its parked records", settings.groupId(), key);
+        Connection connection = handle.getConnection();
+        while (true) {
+            Savepoint taken = connection.setSavepoint();
+            var next = parking.takeNext(handle, key);
+            if (next.isEmpty()) {
+                connection.releaseSavepoint(taken);
+                return null;
+            }
+            Parking.Block blocked = processOne(handle, decode(next.get()), tally);
+            if (blocked != null) {
+                connection.rollback(taken);  // keeps the failed record parked: the dead letter is sent after commit
+                connection.releaseSavepoint(taken);
+                parking.block(handle, blocked);
+                return blocked;
+            }
+            connection.releaseSavepoint(taken);
+        }
+    }
+
+    /** One record in a savepoint; returns the block it put on its order if it was dead-lettered, else null. */
+    private Parking.Block processOne(Handle handle, Decoded<V> decoded, Tally tally) throws SQLException {
+        ConsumerRecord<byte[], byte[]> raw = decoded.raw();
+        if (decoded.error() != null) {
+            tally.deadLetters.add(deadLetter(raw, decoded.error()));
+            return blockOrder(handle, raw, decoded.error());
+        }
+        // Plain JDBC savepoints: Jdbi forgets a savepoint once rolled back to, and then refuses to release it.
+        Connection connection = handle.getConnection();
+        Savepoint savepoint = connection.setSavepoint();
+        if (markProcessed(handle, List.of(decoded)).isEmpty()) {
+            connection.releaseSavepoint(savepoint);
+            tally.duplicates++;
+            return null;
+        }
+        try (LogContext ignored = LogContext.of(decoded.record().key(), decoded.record().value())) {
+            settings.handler().handle(handle, List.of(decoded.record()));
+            connection.releaseSavepoint(savepoint);
+            tally.processed++;
+            return null;
+        } catch (Exception e) {
+            if (isRetryable(e)) {
+                throw new BatchFailure("record " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
+                        + " must be retried", e);
+            }
+            // Undo this record's writes and its processed mark, so a replay from the dead-letter topic runs it.
+            connection.rollback(savepoint);
+            connection.releaseSavepoint(savepoint);
+            try (LogContext ignored = LogContext.of(decoded.record().key(), decoded.record().value())) {
+                log.error("consumer {}: dead-lettering record {}-{}@{} (message {}) whose handler failed",
+                        settings.groupId(), raw.topic(), raw.partition(), raw.offset(), decoded.messageId(), e);
+            }
+            tally.deadLetters.add(deadLetter(raw, e));
+            return blockOrder(handle, raw, e);
+        }
+    }
+
+    private Parking.Block blockOrder(Handle handle, ConsumerRecord<byte[], byte[]> raw, Throwable error) {
+        String key = Parking.keyOf(raw);
+        return key == null ? null : parking.block(handle, key, raw, error);
+    }
+
+    private static <V> Set<String> keysOf(List<Decoded<V>> records) {
+        Set<String> keys = new HashSet<>();
+        for (Decoded<V> decoded : records) {
+            String key = Parking.keyOf(decoded.raw());
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /** Records the message ids in one statement; returns those that were new. */
@@ -339,8 +445,8 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         return fresh;
     }
 
-    /** The record decoded with its message id, or null after adding it to {@code deadLetters}. */
-    private Decoded<V> decode(ConsumerRecord<byte[], byte[]> raw, List<ProducerRecord<byte[], byte[]>> deadLetters) {
+    /** The record decoded with its message id, or with the error that makes it a dead letter. */
+    private Decoded<V> decode(ConsumerRecord<byte[], byte[]> raw) {
         Topic<String, V> topic = topics.get(raw.topic());
         try {
             String key = topic.keySerde().deserializer().deserialize(raw.topic(), raw.headers(), raw.key());
@@ -355,12 +461,14 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             ConsumerRecord<String, V> record = new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(),
                     raw.timestamp(), raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), key,
                     value, raw.headers(), raw.leaderEpoch(), raw.deliveryCount());
-            return new Decoded<>(raw, record, messageId);
+            return new Decoded<>(raw, record, messageId, null);
         } catch (RuntimeException e) {
-            log.warn("consumer {}: dead-lettering undecodable record {}-{}@{}: {}", settings.groupId(), raw.topic(),
-                    raw.partition(), raw.offset(), e.getMessage());
-            deadLetters.add(deadLetter(raw, e));
-            return null;
+            try (LogContext ignored = LogContext.order(raw.key() == null ? null
+                    : new String(raw.key(), StandardCharsets.UTF_8))) {
+                log.warn("consumer {}: undecodable record {}-{}@{}: {}", settings.groupId(), raw.topic(),
+                        raw.partition(), raw.offset(), e.getMessage());
+            }
+            return new Decoded<>(raw, null, null, e);
         }
     }
 
@@ -458,25 +566,30 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         }
     }
 
-    private record Decoded<V>(ConsumerRecord<byte[], byte[]> raw, ConsumerRecord<String, V> record, String messageId) {}
+    /** A polled record: decoded with its message id, or the error that makes it a dead letter. */
+    private record Decoded<V>(ConsumerRecord<byte[], byte[]> raw, ConsumerRecord<String, V> record, String messageId,
+                              RuntimeException error) {}
 
     /** What one attempt at a batch did; reset if the transaction callback runs again. */
     private static final class Tally {
         final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
         int processed;
         int duplicates;
+        int parked;
 
         void clear() {
             deadLetters.clear();
             processed = 0;
             duplicates = 0;
+            parked = 0;
         }
     }
 
     /** A builder's values, fixed when the consumer starts. */
     private record Settings<V>(List<Topic<String, V>> topics, Function<V, String> messageId, String groupId,
                                BatchHandler<V> handler, Predicate<V> relevant, Duration pollTimeout, Backoff backoff,
-                               TransactionIsolationLevel isolation, MeterRegistry registry) {}
+                               TransactionIsolationLevel isolation, MeterRegistry registry,
+                               List<Retention.Rule> prunable) {}
 
     /** What a service supplies: topics, message id, group, handler; the rest has defaults. */
     public static final class Builder<V> {
@@ -490,6 +603,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private TransactionIsolationLevel isolation;  // null: the database's default (read committed)
         private MeterRegistry registry = Metrics.globalRegistry;
+        private final List<Retention.Rule> prunable = new ArrayList<>();
 
         private Builder(List<Topic<String, V>> topics, Function<V, String> messageId) {
             if (topics.isEmpty()) {
@@ -510,7 +624,9 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             Objects.requireNonNull(recordHandler, "handler");
             this.handler = (handle, records) -> {
                 for (ConsumerRecord<String, V> record : records) {
-                    recordHandler.handle(handle, record.value(), record);
+                    try (LogContext ignored = LogContext.of(record.key(), record.value())) {
+                        recordHandler.handle(handle, record.value(), record);
+                    }
                 }
             };
             return this;
@@ -554,12 +670,22 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Rows besides the group's {@code processed_messages} that remember records of these topics (e.g. sent
+         * mails, answered requests): pruned with them once the records can no longer be redelivered ({@link Retention}).
+         */
+        public Builder<V> prune(Retention.Rule rule) {
+            this.prunable.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
         /** Starts consuming on a thread of its own; {@code jdbi} must work in the schema holding processed_messages. */
         public IdempotentConsumer<V> start(Config config, Jdbi jdbi) {
             Objects.requireNonNull(groupId, "groupId");
             Objects.requireNonNull(handler, "handler");
             IdempotentConsumer<V> consumer = new IdempotentConsumer<>(new Settings<>(topics, messageId, groupId,
-                    handler, relevant, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry), config, jdbi);
+                    handler, relevant, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry,
+                    List.copyOf(prunable)), config, jdbi);
             consumer.thread.start();
             return consumer;
         }

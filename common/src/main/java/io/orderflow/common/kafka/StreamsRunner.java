@@ -1,13 +1,18 @@
 package io.orderflow.common.kafka;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.app.Readiness;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -17,9 +22,15 @@ import org.slf4j.LoggerFactory;
 public final class StreamsRunner implements AutoCloseable, Readiness {
     private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
     private final KafkaStreams streams;
+    private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
 
     private StreamsRunner(KafkaStreams streams) {
         this.streams = streams;
+    }
+
+    /** Runs {@code action} once the app is closed, e.g. to remove meters that read its stores. */
+    public void onClose(Runnable action) {
+        onClose.add(action);
     }
 
     /** Starts the app and waits until it is RUNNING (or fails), so callers know it is ready. */
@@ -37,11 +48,15 @@ public final class StreamsRunner implements AutoCloseable, Readiness {
             log.error("stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        Gauge lag = ConsumerLag.register(Metrics.globalRegistry,
+                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), () -> ConsumerLag.sum(streams.metrics()));
         streams.start();
         if (!running.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("streams not RUNNING after {}; state {}", readyTimeout, streams.state());
         }
-        return new StreamsRunner(streams);
+        StreamsRunner runner = new StreamsRunner(streams);
+        runner.onClose(() -> Metrics.globalRegistry.remove(lag));
+        return runner;
     }
 
     public KafkaStreams streams() {
@@ -59,5 +74,6 @@ public final class StreamsRunner implements AutoCloseable, Readiness {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        onClose.forEach(Runnable::run);
     }
 }

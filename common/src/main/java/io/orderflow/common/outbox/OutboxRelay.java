@@ -12,6 +12,8 @@ import io.orderflow.common.app.Pause;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.db.Database;
 import io.orderflow.common.kafka.KafkaConfig;
+import io.orderflow.common.logging.LogContext;
+import io.orderflow.common.metrics.ScrapeSample;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -166,10 +168,18 @@ public final class OutboxRelay implements AutoCloseable {
         meters.add(TimeGauge.builder("orderflow.outbox.lag", lagMillis, TimeUnit.MILLISECONDS, AtomicLong::get)
                 .tag("schema", schema).description("age of the oldest unpublished row when last read")
                 .register(registry));
+        ScrapeSample<Long> backlog = new ScrapeSample<>("outbox backlog of " + schema, Duration.ofSeconds(5),
+                () -> database.jdbi().withHandle(h -> h.createQuery("select count(*) from outbox").mapTo(Long.class).one()));
+        meters.add(Gauge.builder("orderflow.outbox.backlog", backlog, b -> toDouble(b.latest())).tag("schema", schema)
+                .description("outbox rows not yet published (read on scrape)").register(registry));
         meters.add(Gauge.builder("orderflow.outbox.active", this, r -> r.active ? 1 : 0).tag("schema", schema)
                 .description("1 while this relay holds the schema's publishing lock").register(registry));
         thread = new Thread(this::run, "outbox-relay-" + schema + "-" + INSTANCES.incrementAndGet());
         thread.setDaemon(true);
+    }
+
+    private static double toDouble(Long value) {
+        return value == null ? Double.NaN : value;
     }
 
     /** Starts a relay for {@code database}'s schema with settings from {@code config}. */
@@ -284,6 +294,14 @@ public final class OutboxRelay implements AutoCloseable {
         }
         published.increment(rows.size());
         batchSizes.record(rows.size());
+        if (log.isDebugEnabled()) {
+            for (Row row : rows) {
+                try (LogContext ignored = LogContext.order(row.aggregateId())) {
+                    log.debug("published outbox row {} ({}) to {}", row.id(), row.type(),
+                            settings.topicForAggregateType().apply(row.aggregateType()));
+                }
+            }
+        }
         return rows.size();
     }
 

@@ -1,10 +1,13 @@
 package io.orderflow.common.worker;
 
+import io.orderflow.common.app.Readiness;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.consumer.IdempotentConsumer;
 import io.orderflow.common.db.Database;
+import io.orderflow.common.db.Retention;
 import io.orderflow.common.kafka.Topic;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.logging.LogContext;
 import io.orderflow.common.outbox.Outbox;
 import io.orderflow.common.outbox.OutboxMessage;
 import io.orderflow.common.outbox.OutboxRelay;
@@ -26,7 +29,7 @@ import org.jdbi.v3.core.Handle;
  * {@link Topics#requestsFor}) that hands the worker each request. A worker only writes what it does with one request;
  * the outcome it returns is written to the outbox in the same transaction as its business rows.
  */
-public final class EffectWorker implements AutoCloseable {
+public final class EffectWorker implements AutoCloseable, Readiness {
 
     /** Performs one request in the consumer's transaction; returns the outcome to publish now, or empty for later. */
     @FunctionalInterface
@@ -42,7 +45,9 @@ public final class EffectWorker implements AutoCloseable {
         default List<EffectOutcome> handleAll(Handle handle, List<OrderEvent> events) throws Exception {
             List<EffectOutcome> outcomes = new ArrayList<>(events.size());
             for (OrderEvent event : events) {
-                handle(handle, event, (EffectRequested) event.getBody()).ifPresent(outcomes::add);
+                try (LogContext ignored = LogContext.of(event.getOrderId(), event)) {
+                    handle(handle, event, (EffectRequested) event.getBody()).ifPresent(outcomes::add);
+                }
             }
             return outcomes;
         }
@@ -71,17 +76,28 @@ public final class EffectWorker implements AutoCloseable {
      */
     public static EffectWorker start(Config config, String name, Set<Effect> effects, Handler handler,
                                      String... migrations) {
+        return start(config, name, effects, handler, List.of(), migrations);
+    }
+
+    /**
+     * @param prunable the worker's own tables that remember requests (e.g. answered requests), pruned with its
+     *                 processed messages once a request can no longer be redelivered ({@link Retention})
+     */
+    public static EffectWorker start(Config config, String name, Set<Effect> effects, Handler handler,
+                                     List<Retention.Rule> prunable, String... migrations) {
         Database database = Database.open(config, Database.schemaName(config, name), migrations);
         OutboxRelay relay = OutboxRelay.start(database, config);
         Outbox outbox = new Outbox();
-        IdempotentConsumer<OrderEvent> consumer = IdempotentConsumer.builder(requestTopic(effects), OrderEvent::getEventId)
+        IdempotentConsumer.Builder<OrderEvent> builder = IdempotentConsumer
+                .builder(requestTopic(effects), OrderEvent::getEventId)
                 .groupId(config.get("ORDERFLOW_" + name.toUpperCase() + "_GROUP", name + "-worker"))
                 .batchHandler((handle, records) -> outbox.addAll(handle, handler
                         .handleAll(handle, records.stream().map(ConsumerRecord::value)
                                 .map(event -> requireRequest(event, effects)).toList()).stream()
                         .map(outcome -> OutboxMessage.avro(name, outcome.getOrderId(), outcome))
-                        .toList()))
-                .start(config, database.jdbi());
+                        .toList()));
+        prunable.forEach(builder::prune);
+        IdempotentConsumer<OrderEvent> consumer = builder.start(config, database.jdbi());
         return new EffectWorker(name, database, outbox, relay, consumer);
     }
 
@@ -115,6 +131,11 @@ public final class EffectWorker implements AutoCloseable {
 
     public boolean isRunning() {
         return consumer.isRunning() && relay.isRunning();
+    }
+
+    @Override
+    public Optional<String> unready() {
+        return Readiness.running(isRunning());
     }
 
     @Override

@@ -109,8 +109,9 @@ class IdempotentConsumerTest {
         kafka.send(topic, "order-1", outcome("m-1", "order-1"));
         byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
         RecordMetadata undecodable = kafka.send(topic.name(), "order-1".getBytes(StandardCharsets.UTF_8), garbage);
-        RecordMetadata poison = kafka.send(topic, "order-1", outcome("m-poison", "order-1"));
-        kafka.send(topic, "order-1", outcome("m-3", "order-1"));
+        // Other orders: order-1's later records would wait behind its dead letter (see DeadLetterReplayTest).
+        RecordMetadata poison = kafka.send(topic, "order-2", outcome("m-poison", "order-2"));
+        kafka.send(topic, "order-3", outcome("m-3", "order-3"));
 
         start(kafka.config(), (handle, value, record) -> {
             record(handle, value, record);
@@ -128,9 +129,11 @@ class IdempotentConsumerTest {
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.readUntil(DeadLetters.topicFor(topic.name()),
                 read -> read.size() >= 2, Duration.ofSeconds(30));
         assertThat(dead).hasSize(2);
+        dead = new ArrayList<>(dead);
+        dead.sort(java.util.Comparator.comparing(r -> new String(r.key(), StandardCharsets.UTF_8)));
         assertDeadLetter(dead.get(0), undecodable, "not a readable EffectOutcome");
         assertThat(dead.get(0).value()).isEqualTo(garbage);
-        assertDeadLetter(dead.get(1), poison, "no such warehouse");
+        assertDeadLetter(dead.get(1), poison, "no such warehouse", "order-2");
         assertThat(topic.valueSerde().deserializer().deserialize(topic.name(), dead.get(1).value()).getOutcomeId())
                 .isEqualTo("m-poison");
         assertThat(registry.get("orderflow.consumer.records").tag("outcome", "dead_lettered").counter().count())
@@ -141,7 +144,8 @@ class IdempotentConsumerTest {
     void aPoisonRecordInTheMiddleOfABatchGoesToTheDeadLetterTopicAndTheOthersAreProcessedOnce() {
         List<RecordMetadata> sent = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            sent.add(kafka.send(topic, "order-1", outcome(i == 5 ? "m-poison" : "m-" + i, "order-1")));
+            // One order per record: records of the poison's order after it would be parked behind it.
+            sent.add(kafka.send(topic, "order-" + i, outcome(i == 5 ? "m-poison" : "m-" + i, "order-" + i)));
         }
         List<Integer> callSizes = Collections.synchronizedList(new ArrayList<>());
         IdempotentConsumer.BatchHandler<EffectOutcome> handler = (handle, records) -> {
@@ -159,7 +163,7 @@ class IdempotentConsumerTest {
                 read -> !read.isEmpty(), Duration.ofSeconds(30));
         awaitHandled("m-9");
         assertThat(dead).hasSize(1);
-        assertDeadLetter(dead.get(0), sent.get(5), "line 2 names no SKU");
+        assertDeadLetter(dead.get(0), sent.get(5), "line 2 names no SKU", "order-5");
         for (int i = 0; i < 10; i++) {
             if (i != 5) {
                 assertThat(handledCount("m-" + i)).as("m-" + i).isEqualTo(1);
@@ -317,7 +321,12 @@ class IdempotentConsumerTest {
     }
 
     private void assertDeadLetter(ConsumerRecord<byte[], byte[]> dead, RecordMetadata source, String error) {
-        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("order-1");
+        assertDeadLetter(dead, source, error, "order-1");
+    }
+
+    private void assertDeadLetter(ConsumerRecord<byte[], byte[]> dead, RecordMetadata source, String error,
+                                  String key) {
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(key);
         assertThat(TestKafka.header(dead.headers(), DeadLetters.ERROR)).contains(error);
         assertThat(TestKafka.header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(topic.name());
         assertThat(TestKafka.header(dead.headers(), DeadLetters.SOURCE_PARTITION))

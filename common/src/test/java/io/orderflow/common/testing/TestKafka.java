@@ -42,8 +42,7 @@ public final class TestKafka implements AutoCloseable, AfterAllCallback {
 
     private TestKafka(Config config) {
         this.config = config;
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        Properties props = new KafkaConfig(config).admin("test-admin");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         this.admin = Admin.create(props);

@@ -10,18 +10,21 @@ import java.util.Map;
  * @param inTransitAfterMs delay after label creation before IN_TRANSIT is pushed; -1 disables it
  * @param deliveredAfterMs delay after label creation before DELIVERED is pushed; -1 disables it
  * @param webhookUrls      subscribers registered at start; they survive /sandbox/reset
+ * @param webhookSecret    the secret shared with subscribers that signs every webhook ({@code
+ *                         ORDERFLOW_CARRIER_WEBHOOK_SECRET}); null sends them unsigned, as a misconfigured account would
  */
 public record SandboxConfig(String host, int gatewayPort, int carrierPort,
                             long inTransitAfterMs, long deliveredAfterMs, List<String> webhookUrls,
                             long webhookRetryInitialMs, long webhookRetryMaxMs, int webhookMaxAttempts,
-                            long webhookTimeoutMs) {
+                            long webhookTimeoutMs, String webhookSecret) {
 
     public SandboxConfig {
         webhookUrls = List.copyOf(webhookUrls);
     }
 
     public static SandboxConfig defaults() {
-        return new SandboxConfig("127.0.0.1", 8091, 8092, 1_000, 3_000, List.of(), 500, 30_000, 25, 5_000);
+        return new SandboxConfig("127.0.0.1", 8091, 8092, 1_000, 3_000, List.of(), 500, 30_000, 25, 5_000,
+                null);
     }
 
     public static SandboxConfig fromEnv(Map<String, String> env) {
@@ -37,27 +40,33 @@ public record SandboxConfig(String host, int gatewayPort, int carrierPort,
                 longVar(env, "ORDERFLOW_CARRIER_WEBHOOK_RETRY_INITIAL_MS", d.webhookRetryInitialMs()),
                 longVar(env, "ORDERFLOW_CARRIER_WEBHOOK_RETRY_MAX_MS", d.webhookRetryMaxMs()),
                 intVar(env, "ORDERFLOW_CARRIER_WEBHOOK_MAX_ATTEMPTS", d.webhookMaxAttempts()),
-                longVar(env, "ORDERFLOW_CARRIER_WEBHOOK_TIMEOUT_MS", d.webhookTimeoutMs()));
+                longVar(env, "ORDERFLOW_CARRIER_WEBHOOK_TIMEOUT_MS", d.webhookTimeoutMs()),
+                env.get("ORDERFLOW_CARRIER_WEBHOOK_SECRET"));
     }
 
     public SandboxConfig withPorts(int gateway, int carrier) {
         return new SandboxConfig(host, gateway, carrier, inTransitAfterMs, deliveredAfterMs, webhookUrls,
-                webhookRetryInitialMs, webhookRetryMaxMs, webhookMaxAttempts, webhookTimeoutMs);
+                webhookRetryInitialMs, webhookRetryMaxMs, webhookMaxAttempts, webhookTimeoutMs, webhookSecret);
     }
 
     public SandboxConfig withProgression(long inTransitAfter, long deliveredAfter) {
         return new SandboxConfig(host, gatewayPort, carrierPort, inTransitAfter, deliveredAfter, webhookUrls,
-                webhookRetryInitialMs, webhookRetryMaxMs, webhookMaxAttempts, webhookTimeoutMs);
+                webhookRetryInitialMs, webhookRetryMaxMs, webhookMaxAttempts, webhookTimeoutMs, webhookSecret);
     }
 
     public SandboxConfig withWebhookUrls(List<String> urls) {
         return new SandboxConfig(host, gatewayPort, carrierPort, inTransitAfterMs, deliveredAfterMs, urls,
-                webhookRetryInitialMs, webhookRetryMaxMs, webhookMaxAttempts, webhookTimeoutMs);
+                webhookRetryInitialMs, webhookRetryMaxMs, webhookMaxAttempts, webhookTimeoutMs, webhookSecret);
     }
 
     public SandboxConfig withWebhookRetry(long initialMs, long maxMs, int maxAttempts) {
         return new SandboxConfig(host, gatewayPort, carrierPort, inTransitAfterMs, deliveredAfterMs, webhookUrls,
-                initialMs, maxMs, maxAttempts, webhookTimeoutMs);
+                initialMs, maxMs, maxAttempts, webhookTimeoutMs, webhookSecret);
+    }
+
+    public SandboxConfig withWebhookSecret(String secret) {
+        return new SandboxConfig(host, gatewayPort, carrierPort, inTransitAfterMs, deliveredAfterMs, webhookUrls,
+                webhookRetryInitialMs, webhookRetryMaxMs, webhookMaxAttempts, webhookTimeoutMs, secret);
     }
 
     private static int intVar(Map<String, String> env, String name, int fallback) {

@@ -40,7 +40,7 @@ public final class SandboxMain {
         FaultInjector carrierFaults = new FaultInjector("carrier");
         IdempotencyStore carrierKeys = new IdempotencyStore();
         WebhookDispatcher webhooks = new WebhookDispatcher(config.webhookRetryInitialMs(),
-                config.webhookRetryMaxMs(), config.webhookMaxAttempts(), config.webhookTimeoutMs());
+                config.webhookRetryMaxMs(), config.webhookMaxAttempts(), config.webhookTimeoutMs(), config.webhookSecret());
         config.webhookUrls().forEach(url -> webhooks.register(url, true));
         CarrierLabels labels = new CarrierLabels(webhooks, config.inTransitAfterMs(), config.deliveredAfterMs());
         Runnable resetCarrier = () -> {

@@ -4,9 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +30,15 @@ import org.slf4j.LoggerFactory;
  * delivery (connection error, timeout or non-2xx) retried with exponential backoff while the other shipments' events
  * flow on. Delivery is at least once; receivers dedupe on eventId. After maxAttempts an event is given up (logged) so
  * its shipment's later events can flow.
+ *
+ * <p>Like Stripe's and Shippo's, each delivery attempt is signed afresh: {@code X-Carrier-Signature: t=<unix
+ * seconds>,v1=<hex HMAC-SHA256 of "t.body" under the shared secret>}, so a receiver can refuse forged, stale and
+ * replayed deliveries.
  */
 final class WebhookDispatcher implements AutoCloseable {
     static final String EVENT_ID_HEADER = "X-Sandbox-Event-Id";
     static final String ATTEMPT_HEADER = "X-Sandbox-Delivery-Attempt";
+    static final String SIGNATURE_HEADER = "X-Carrier-Signature";
     /** Deliveries in flight per subscriber: one receiver that answers slowly (or refuses) never holds up the rest. */
     static final int MAX_IN_FLIGHT = 16;
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -69,6 +80,7 @@ final class WebhookDispatcher implements AutoCloseable {
     private final long retryMaxMs;
     private final int maxAttempts;
     private final Duration timeout;
+    private final String secret;
     private final HttpClient http;
     /** Only timers (retries); the sends themselves are asynchronous. */
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,7 +91,8 @@ final class WebhookDispatcher implements AutoCloseable {
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
     private boolean closed;
 
-    WebhookDispatcher(long retryInitialMs, long retryMaxMs, int maxAttempts, long timeoutMs) {
+    WebhookDispatcher(long retryInitialMs, long retryMaxMs, int maxAttempts, long timeoutMs, String secret) {
+        this.secret = secret;
         this.retryInitialMs = Math.max(1, retryInitialMs);
         this.retryMaxMs = Math.max(this.retryInitialMs, retryMaxMs);
         this.maxAttempts = maxAttempts;
@@ -238,19 +251,34 @@ final class WebhookDispatcher implements AutoCloseable {
 
     /** Completes with null when the receiver acknowledged with 2xx, else with a short description of the failure. */
     private CompletableFuture<String> send(String url, TrackingEvent event, int attempt) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        String body = Json.write(event);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header(EVENT_ID_HEADER, event.eventId())
                 .header(ATTEMPT_HEADER, Integer.toString(attempt))
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(event)))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (secret != null) {
+            request.header(SIGNATURE_HEADER, signature(secret, Instant.now().getEpochSecond(), body));
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
                 .thenApply(response -> response.statusCode() / 100 == 2 ? (String) null : "HTTP " + response.statusCode())
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
                 });
+    }
+
+    /** The signature header's value for {@code body} sent at {@code epochSecond}. */
+    static String signature(String secret, long epochSecond, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] digest = mac.doFinal((epochSecond + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "t=" + epochSecond + ",v1=" + HexFormat.of().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has HmacSHA256", e);
+        }
     }
 
     private long backoff(int attempt) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.orderflow.admin.testing.AdminSystem;
 import io.orderflow.admin.testing.ApiClient;
 import io.orderflow.admin.testing.Browser;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.orderflow.schema.Role;
 import java.time.Duration;
 import java.util.List;
@@ -201,5 +202,93 @@ class AdminBrowserTest {
         } finally {
             browser.resize(1280, 1000);
         }
+    }
+
+    @Test
+    @Order(8)
+    void theUsersPageCreatesAUserAndIssuesATokenThatWorksUntilRevoked() throws Exception {
+        String clerk = "finance-" + RUN;
+        browser.open(SYSTEM.url("/users"));
+        browser.type("#new-username", clerk);
+        browser.type("#new-password", "a-long-enough-password");
+        new org.openqa.selenium.support.ui.Select(browser.find("#new-role")).selectByValue("finance");
+        browser.click("#create-user");
+        browser.waitForText("#notice", "created user " + clerk);
+        assertThat(browser.find("#users").getText()).contains(clerk, "active");
+
+        String tokenName = "erp-" + RUN;
+        browser.type("#token-name", tokenName);
+        new org.openqa.selenium.support.ui.Select(browser.find("#token-user")).selectByValue(clerk);
+        browser.click("#issue-token");
+        String token = browser.waitFor("#new-token").getText();
+        browser.screenshot("11-token-issued");
+        ApiClient asClerk = new ApiClient(SYSTEM, token);
+        String id = placed("token", "token@example.com");
+        ApiClient.Response refused = asClerk.transition(id, "confirm", null);
+        assertThat(refused.status()).as("the token acts as the finance user: confirm is not theirs").isEqualTo(403);
+        assertThat(refused.body().path("error").path("code").asText()).isEqualTo("FORBIDDEN");
+        assertThat(asClerk.get("/api/orders/" + id).status()).isEqualTo(200);
+
+        browser.driver().findElement(By.xpath("//table[@id='tokens']//tr[td[2][text()='" + tokenName + "']]//button"))
+                .click();
+        browser.waitForText("#notice", "revoked token");
+        assertThat(browser.find("#tokens").getText()).contains(tokenName).contains("revoked");
+        browser.screenshot("12-token-revoked");
+        ApiClient.Response afterRevoke = asClerk.get("/api/orders/" + id);
+        assertThat(afterRevoke.status()).isEqualTo(401);
+        assertThat(afterRevoke.body().path("error").path("message").asText()).contains("revoked");
+    }
+
+    @Test
+    @Order(9)
+    void aBulkActionOfAThousandOrdersShowsProgressAndFinishesInTheBrowserAndTheApi() throws Exception {
+        String email = "thousand-" + RUN + "@example.com";
+        List<String> ids = SYSTEM.placeMany("k-" + RUN, email, 1000);
+        browser.open(SYSTEM.url("/orders?state=pending&q=" + email));
+        browser.click("#bulk-all");
+        new org.openqa.selenium.support.ui.Select(browser.find("#bulk-transition")).selectByValue("confirm");
+        browser.click("#bulk-submit");
+        // The page answers at once and fills in as the engine answers, however long the 1,000 take.
+        WebElement bar = browser.waitFor("#bulk-bar");
+        assertThat(bar.getAttribute("max")).isEqualTo("1000");
+        browser.screenshot("13-bulk-1000-progress");
+        WebElement done = browser.waitFor("#bulk-progress[data-done='true']", Duration.ofMinutes(5));
+        assertThat(done.findElement(By.id("bulk-summary")).getText()).contains("applied 1000", "refused 0");
+        assertThat(browser.driver().findElements(By.cssSelector("#bulk-results tbody tr"))).hasSize(1000);
+        browser.screenshot("14-bulk-1000-done");
+
+        ApiClient.Response started = api.post("/api/bulk", """
+                {"transition": "cancel", "reason": "bulk test", "filter": {"state": "confirmed", "q": "%s"}}"""
+                .formatted(email));
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(started.body().path("orders").asInt()).isEqualTo(1000);
+        long job = started.body().path("id").asLong();
+        JsonNode[] progress = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            progress[0] = api.get("/api/bulk/" + job).body();
+            return progress[0].path("done").asBoolean();
+        });
+        assertThat(progress[0].path("total").asInt()).isEqualTo(1000);
+        List<String> applied = new java.util.ArrayList<>();
+        progress[0].path("items").forEach(item -> {
+            if (item.path("status").asText().equals("APPLIED")) {
+                applied.add(item.path("orderId").asText());
+            }
+        });
+        assertThat(applied).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    @Order(99) // last: it stops the engine
+    void aClickTheEngineDoesNotAnswerSaysStillProcessingInsteadOfHanging() throws Exception {
+        String id = placed("silent", "silent@example.com");
+        openOrder(id);
+        SYSTEM.stopEngine();
+        take("confirm");
+        browser.waitForText("#outcome-message", "Sent; waiting for the engine");
+        browser.waitForText("#outcome-message", "Still processing", Duration.ofSeconds(90));
+        assertThat(browser.find("#outcome-message").getText()).contains("has not answered command");
+        assertThat(browser.find("#order-state").getText()).isEqualTo("pending");
+        browser.screenshot("15-still-processing");
     }
 }

@@ -8,7 +8,6 @@ import io.orderflow.admin.projection.Rebuild;
 import io.orderflow.admin.testing.AdminSystem;
 import io.orderflow.admin.testing.ApiClient;
 import io.orderflow.common.config.Config;
-import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.Topics;
 import io.orderflow.schema.OrderEvent;
 import java.time.Duration;
@@ -16,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -63,25 +60,7 @@ class ReadModelTest {
     }
 
     private static List<OrderEvent> eventsOfThisRun() {
-        var props = new KafkaConfig(Config.fromEnvironment()).consumer("unused", "rm-test");
-        props.remove("group.id");
-        List<OrderEvent> events = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ORDER_EVENTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    OrderEvent e = Topics.ORDER_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    if (e.getOrderId().startsWith(RUN)) {
-                        events.add(e);
-                    }
-                });
-            }
-        }
-        return events;
+        return SYSTEM.records(List.of(Topics.ORDER_EVENTS), RUN);
     }
 
     @Test

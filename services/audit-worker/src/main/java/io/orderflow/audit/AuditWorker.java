@@ -3,6 +3,7 @@ package io.orderflow.audit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderflow.audit.finance.FinanceLedger;
 import io.orderflow.audit.finance.RefundSlaMonitor;
+import io.orderflow.common.app.Readiness;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.consumer.IdempotentConsumer;
 import io.orderflow.common.db.Database;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * and the request topics, one of the three outcome topics (their value types differ), the outbox relay that publishes ledger entries to
  * finance.ledger, and the scheduled refund SLA check. Any number may run; they share the work by consumer group.
  */
-public final class AuditWorker implements AutoCloseable {
+public final class AuditWorker implements AutoCloseable, Readiness {
     public static final String SCHEMA = "audit";
     public static final String MIGRATIONS = "classpath:db/audit";
     /** Consumer groups are {@code <group>-events} and {@code <group>-outcomes}. */
@@ -93,6 +95,11 @@ public final class AuditWorker implements AutoCloseable {
 
     public boolean isRunning() {
         return events.isRunning() && outcomes.isRunning() && relay.isRunning();
+    }
+
+    @Override
+    public Optional<String> unready() {
+        return Readiness.running(isRunning());
     }
 
     /**

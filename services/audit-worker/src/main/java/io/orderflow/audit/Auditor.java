@@ -8,6 +8,7 @@ import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderEvent;
 import io.orderflow.audit.log.AuditEntry;
+import io.orderflow.common.kafka.Principals;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,8 @@ final class Auditor {
     /** A batch of order events, in order: audited together, then the requests among them recorded. */
     void onOrderEvents(Handle handle, List<ConsumerRecord<String, OrderEvent>> records) {
         Set<String> appended = auditLog.appendAll(handle, records.stream()
-                .map(record -> AuditEntries.of(record.value(), record.topic())).toList());
+                .map(record -> AuditEntries.of(record.value(), record.topic(), Principals.of(record.headers())))
+                .toList());
         for (ConsumerRecord<String, OrderEvent> record : records) {
             OrderEvent event = record.value();
             // Audited before (e.g. replayed from a dead-letter topic): so was everything below.
@@ -55,7 +57,8 @@ final class Auditor {
             EffectOutcome outcome = record.value();
             String correlationId = outcome.getCorrelationId() != null ? outcome.getCorrelationId()
                     : requests.correlationOf(handle, outcome.getRequestId()).orElse(null);
-            entries.add(AuditEntries.of(outcome, record.topic(), topics.componentOf(record.topic()), correlationId));
+            entries.add(AuditEntries.of(outcome, record.topic(), topics.componentOf(record.topic()), correlationId,
+                    Principals.of(record.headers())));
         }
         Set<String> appended = auditLog.appendAll(handle, entries);
         for (ConsumerRecord<String, EffectOutcome> record : records) {

@@ -95,6 +95,9 @@ class AuditLogIntegrationTest {
         assertThat(place.occurredAt()).isEqualTo(T0);
         assertThat(place.sourceTopic()).isEqualTo(bed.topics.orderEvents().name());
         assertThat(place.eventJson()).contains("\"eventId\": \"" + placed.getEventId() + "\"").contains("web checkout");
+        assertThat(place.principal()).as("the writer's principal, stamped by its Kafka client")
+                .isEqualTo(new io.orderflow.common.kafka.KafkaConfig(io.orderflow.common.config.Config.fromEnvironment())
+                        .principal());
 
         AuditEntry confirm = bed.awaitAudited(confirmed.getEventId()).entry();
         assertThat(confirm).extracting(AuditEntry::fromState, AuditEntry::toState, AuditEntry::actorUserId,

@@ -2,6 +2,7 @@ package io.orderflow.inventory;
 
 import io.orderflow.common.config.Config;
 import io.orderflow.common.db.Database;
+import io.orderflow.common.db.Retention;
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.schema.Effect;
 import java.time.Clock;
@@ -35,6 +36,7 @@ public final class InventoryWorker {
                 log.info("stock was empty; seeded {} SKUs from {}", added, StockSeed.SETTING);
             }
         }
-        return EffectWorker.start(config, NAME, EFFECTS, new InventoryRequests(inventory, clock), MIGRATIONS);
+        return EffectWorker.start(config, NAME, EFFECTS, new InventoryRequests(inventory, clock),
+                List.of(new Retention.Rule("answered_requests", "answered_at", "true")), MIGRATIONS);
     }
 }

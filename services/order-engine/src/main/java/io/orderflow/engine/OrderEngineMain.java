@@ -1,5 +1,6 @@
 package io.orderflow.engine;
 
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.KafkaConfig;
 import io.orderflow.common.kafka.StreamsRunner;
@@ -22,7 +23,10 @@ public final class OrderEngineMain {
     public static StreamsRunner start(Config config) throws InterruptedException {
         var props = new KafkaConfig(config).streams(config.get("ORDERFLOW_ENGINE_APPLICATION_ID", APPLICATION_ID));
         var topology = EngineTopology.build(new OrderMachine(rules(config)), EngineSettings.from(config));
-        return StreamsRunner.start(topology, props, Duration.ofSeconds(60));
+        StreamsRunner runner = StreamsRunner.start(topology, props, Duration.ofSeconds(60));
+        var meters = EngineMetrics.ordersPerState(runner.streams(), Metrics.globalRegistry);
+        runner.onClose(() -> meters.forEach(Metrics.globalRegistry::remove));
+        return runner;
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.orderflow.engine;
 
 import io.orderflow.common.kafka.DeadLetters;
+import io.orderflow.common.kafka.Principals;
 import io.orderflow.common.kafka.Topics;
+import io.orderflow.common.logging.LogContext;
 import io.orderflow.domain.Actor;
 import io.orderflow.domain.Backlog;
+import io.orderflow.domain.CommandOutcome;
 import io.orderflow.domain.Decision;
 import io.orderflow.domain.EffectRequest;
 import io.orderflow.domain.Order;
@@ -13,12 +16,14 @@ import io.orderflow.domain.Reaction;
 import io.orderflow.domain.RejectionCode;
 import io.orderflow.domain.StateChange;
 import io.orderflow.schema.CommandResult;
+import io.orderflow.schema.CommandStatus;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.EffectRequested;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderRecord;
 import io.orderflow.schema.OrderSnapshot;
+import io.orderflow.schema.Role;
 import io.orderflow.schema.StateChanged;
 import io.orderflow.schema.TransitionUpdate;
 import java.time.Instant;
@@ -51,6 +56,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
 
     private final OrderMachine machine;
     private final EngineSettings settings;
+    private final EngineMetrics metrics = EngineMetrics.GLOBAL;
     private ProcessorContext<String, EngineOutput> context;
     private KeyValueStore<String, OrderRecord> orders;
     private KeyValueStore<String, String> deadlines;
@@ -73,9 +79,13 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     @Override
     public void process(Record<String, EngineInput> record) {
         if (record.value() instanceof EngineInput.Command c && c.command() != null) {
-            handle(record, c.command());
+            try (LogContext ignored = LogContext.of(record.key(), c.command())) {
+                handle(record, c.command());
+            }
         } else if (record.value() instanceof EngineInput.Outcome o && o.outcome() != null) {
-            handle(record, o.outcome());
+            try (LogContext ignored = LogContext.of(record.key(), o.outcome())) {
+                handle(record, o.outcome());
+            }
         } else {
             // A tombstone: nothing to decide and no command id to answer; the dead-letter topic keeps it, with why.
             throw new IllegalArgumentException(DeadLetters.tombstone(
@@ -91,18 +101,44 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         }
         Instant now = now();
         Order current = load(command.getOrderId());
-        Decision decision = machine.decide(current, Records.command(command), Records.actor(command.getActor()), now,
-                backlog());
+        String principal = Principals.of(record.headers());
+        Decision decision = refuseSystemClaim(current, command, principal).orElseGet(() -> machine.decide(current,
+                Records.command(command), Records.actor(command.getActor()), now, backlog()));
+        metrics.commandDecided(record.timestamp(), now.toEpochMilli());
+        if (decision instanceof Decision.Rejected rejected) {
+            metrics.transition(command.getTransition(), "refused", rejected.outcome().code());
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("command {} ({}) of order {}: {}", command.getCommandId(), command.getTransition(),
+                    command.getOrderId(), decision.outcome().status());
+        }
 
         Order next = decision.next().orElse(null);
-        if (next != null && !(decision instanceof Decision.Duplicate)) { // a repeat changes nothing: no write
+        if (next != null && next != current && !(decision instanceof Decision.Duplicate)) { // a repeat: no write
             OrderSnapshot snapshot = save(current, next);
             List<StateChange> changes = decision instanceof Decision.Applied a ? List.of(a.change()) : List.of();
             emit(record.timestamp(), next, snapshot, new Reaction(next, changes, decision.requests(), List.of()),
-                    command.getCorrelationId(), command.getCommandId(), now);
+                    command.getCorrelationId(), command.getCommandId(), now, principal);
         }
         context.forward(new Record<>(command.getOrderId(),
-                new EngineOutput.Result(result(command, decision, now)), record.timestamp()));
+                new EngineOutput.Result(result(command, decision, now)), record.timestamp(), Principals.headers(principal)));
+    }
+
+    /**
+     * The role {@code system} (which skips business hours) is the engine's own, and the engine writes no commands: a
+     * command claiming it is refused unless its writer is the engine's principal. The principal is the header the
+     * writer's client library sets, trusted because the broker lets only known principals write orders.commands.
+     */
+    private static Optional<Decision> refuseSystemClaim(Order current, OrderCommand command, String principal) {
+        if (command.getActor() == null || command.getActor().getRole() != Role.SYSTEM
+                || Principals.ENGINE.equals(principal)) {
+            return Optional.empty();
+        }
+        CommandOutcome outcome = new CommandOutcome(command.getCommandId(), CommandStatus.REJECTED,
+                RejectionCode.FORBIDDEN, "role system is reserved for the order engine; principal "
+                + (principal == null ? "(none)" : principal) + " may not claim it for "
+                + command.getTransition().name().toLowerCase(Locale.ROOT) + " of order " + command.getOrderId());
+        return Optional.of(new Decision.Rejected(Optional.ofNullable(current), outcome)); // the order is left as it was
     }
 
     private void handle(Record<String, EngineInput> record, EffectOutcome outcome) {
@@ -122,7 +158,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         }
         OrderSnapshot snapshot = save(current, reaction.order());
         emit(record.timestamp(), reaction.order(), snapshot, reaction, correlation(current, outcome.getOutcomeId()),
-                outcome.getOutcomeId(), now);
+                outcome.getOutcomeId(), now, Principals.of(record.headers()));
     }
 
     private void punctuate(long wallClockMs) {
@@ -151,7 +187,8 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                     .map(f -> partition.lastHeard(Topics.requestsFor(f.effect()).name())).orElse(null);
             Reaction reaction = machine.onDeadline(current, now, workerHeard);
             OrderSnapshot snapshot = save(current, reaction.order());
-            emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now);
+            emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now,
+                    Principals.ENGINE);
         }
     }
 
@@ -189,13 +226,15 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         return new Backlog(partition.inFlight(), settings.bound(), settings.busyRetryAfter());
     }
 
+    /** Everything emitted names, in its principal header, the writer of the command or outcome it follows from. */
     private void emit(long timestamp, Order order, OrderSnapshot snapshot, Reaction reaction, String correlationId,
-                      String causationId, Instant now) {
+                      String causationId, Instant now, String principal) {
         for (StateChange change : reaction.changes()) {
             context.forward(new Record<>(order.id(), new EngineOutput.Event(event(order.id() + "-v" + change.version(),
                     order, change.version(), change.actor(),
                     new StateChanged(change.transition(), change.from(), change.to(), change.reason()),
-                    snapshot, correlationId, causationId, now)), timestamp));
+                    snapshot, correlationId, causationId, now)), timestamp, Principals.headers(principal)));
+            metrics.transition(change.transition(), "applied", null);
             if (change.from() != null) {
                 partition.countChange(change.from(), -1);
             }
@@ -206,14 +245,15 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                     order.version(), OrderMachine.ENGINE,
                     new EffectRequested(r.requestId(), r.transition(), r.effect(), r.compensation(),
                             r.targetRequestId(), r.deadline()),
-                    snapshot, correlationId, causationId, now)), timestamp));
+                    snapshot, correlationId, causationId, now)), timestamp, Principals.headers(principal)));
         }
         for (OrderUpdate u : reaction.updates()) {
+            metrics.transition(u.transition(), u.status().name().toLowerCase(Locale.ROOT), null);
             String id = (u.requestId() != null ? u.requestId() : order.id() + "-v" + order.version())
                     + "-" + u.status().name().toLowerCase(Locale.ROOT);
             context.forward(new Record<>(order.id(), new EngineOutput.Event(event(id, order, order.version(),
                     OrderMachine.ENGINE, new TransitionUpdate(u.transition(), u.status(), u.reason()), snapshot,
-                    correlationId, causationId, now)), timestamp));
+                    correlationId, causationId, now)), timestamp, Principals.headers(principal)));
         }
     }
     private static OrderEvent event(String eventId, Order order, long version, Actor actor, Object body,

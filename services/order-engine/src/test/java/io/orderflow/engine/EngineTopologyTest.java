@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.kafka.DeadLetters;
 import io.orderflow.common.kafka.KafkaConfig;
+import io.orderflow.common.kafka.Principals;
 import io.orderflow.common.kafka.Topics;
 import io.orderflow.domain.BusinessHours;
 import io.orderflow.domain.OrderMachine;
@@ -93,7 +94,7 @@ class EngineTopologyTest {
         send(take("o-1", Transition.CONFIRM, Role.SUPPORT));
         send(take("o-1", Transition.PAY, Role.FINANCE));
         send(take("o-1", Transition.SHIP, Role.WAREHOUSE));
-        send(take("o-1", Transition.DELIVER, Role.SYSTEM));
+        send(take("o-1", Transition.DELIVER, Role.WAREHOUSE));
 
         List<OrderEvent> emitted = events.readValuesToList();
         assertThat(emitted).extracting(OrderEvent::getVersion).containsExactly(1L, 2L, 3L, 4L, 5L);
@@ -108,6 +109,39 @@ class EngineTopologyTest {
         assertThat(counts.readKeyValuesToMap()).containsEntry("DELIVERED", 1L)
                 .containsEntry("PENDING", 0L).containsEntry("CONFIRMED", 0L).containsEntry("PAID", 0L)
                 .containsEntry("SHIPPED", 0L);
+    }
+
+    @Test
+    void commandClaimingSystemIsRefusedUnlessTheEnginesPrincipalWroteIt() {
+        send(place("o-sys"));
+        results.readValuesToList();
+        events.readValuesToList();
+
+        OrderCommand fromCli = take("o-sys", Transition.CONFIRM, Role.SYSTEM);
+        commands.pipeInput(new TestRecord<>("o-sys", fromCli, Principals.headers("cli")));
+        OrderCommand unnamed = take("o-sys", Transition.CONFIRM, Role.SYSTEM);
+        send(unnamed);
+
+        assertThat(results.readValuesToList()).extracting(CommandResult::getStatus, CommandResult::getRejectionCode,
+                CommandResult::getMessage).containsExactly(
+                tuple(CommandStatus.REJECTED, "FORBIDDEN",
+                        "role system is reserved for the order engine; principal cli may not claim it for confirm of order o-sys"),
+                tuple(CommandStatus.REJECTED, "FORBIDDEN",
+                        "role system is reserved for the order engine; principal (none) may not claim it for confirm of order o-sys"));
+        assertThat(events.isEmpty()).isTrue();
+
+        commands.pipeInput(new TestRecord<>("o-sys", take("o-sys", Transition.CONFIRM, Role.SYSTEM),
+                Principals.headers(Principals.ENGINE)));
+        assertThat(results.readValue().getStatus()).isEqualTo(CommandStatus.APPLIED);
+    }
+
+    @Test
+    void whatTheEngineEmitsNamesThePrincipalThatWroteTheCommand() {
+        commands.pipeInput(new TestRecord<>("o-p", place("o-p"), Principals.headers("admin-web")));
+
+        TestRecord<String, OrderEvent> event = events.readRecord();
+        assertThat(Principals.of(event.headers())).isEqualTo("admin-web");
+        assertThat(Principals.of(results.readRecord().headers())).isEqualTo("admin-web");
     }
 
     @Test

@@ -2,9 +2,12 @@ package io.orderflow.payment;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.payment.gateway.GatewayHttpClient;
@@ -71,7 +74,9 @@ public record PaymentSettings(URI gatewayUrl, Duration connectTimeout, Duration 
                 .retryOnException(e -> e instanceof RemoteCallException.Unavailable)
                 .failAfterMaxAttempts(false)
                 .build());
-        CircuitBreaker breaker = CircuitBreaker.of("payment-gateway", CircuitBreakerConfig.custom()
+        // In a registry of its own so that resilience4j's Micrometer binding shows its state on /metrics.
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        CircuitBreaker breaker = breakers.circuitBreaker("payment-gateway", CircuitBreakerConfig.custom()
                 .slidingWindow(breakerWindow, breakerMinCalls, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(breakerFailureRate)
                 .waitDurationInOpenState(breakerOpenFor)
@@ -81,6 +86,7 @@ public record PaymentSettings(URI gatewayUrl, Duration connectTimeout, Duration 
                 // Refusals (4xx, declines) prove the gateway is up: they count as successes.
                 .recordException(e -> e instanceof RemoteCallException.Unavailable)
                 .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(Metrics.globalRegistry);
         return new PaymentGateway(http, retry, breaker);
     }
 }

@@ -1,10 +1,12 @@
 package io.orderflow.payment;
 
+import io.orderflow.common.app.Readiness;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.worker.EffectWorker;
 import io.orderflow.payment.gateway.PaymentGateway;
 import io.orderflow.schema.Effect;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Set;
  * payments table ({@link PaymentRequests}), performs them against the gateway ({@link PaymentScheduler}), and publishes
  * the outcomes on payment.events through its outbox.
  */
-public final class PaymentWorker implements AutoCloseable {
+public final class PaymentWorker implements AutoCloseable, Readiness {
     public static final String NAME = "payment";
     static final Set<Effect> EFFECTS = Set.of(Effect.CAPTURE_PAYMENT, Effect.VOID_PAYMENT, Effect.REFUND_PAYMENT);
 
@@ -53,6 +55,11 @@ public final class PaymentWorker implements AutoCloseable {
 
     public boolean isRunning() {
         return worker.isRunning() && scheduler.isRunning();
+    }
+
+    @Override
+    public Optional<String> unready() {
+        return Readiness.running(isRunning());
     }
 
     /** The gateway client with its breaker, e.g. for health: {@code gateway().isCircuitOpen()}. */

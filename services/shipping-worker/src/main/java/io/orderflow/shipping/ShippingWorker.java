@@ -3,6 +3,7 @@ package io.orderflow.shipping;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.app.Pause;
+import io.orderflow.common.app.Readiness;
 import io.orderflow.common.config.Config;
 import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.common.work.DueWorkRunner;
@@ -11,11 +12,13 @@ import io.orderflow.schema.Effect;
 import io.orderflow.shipping.carrier.CarrierClient;
 import io.orderflow.shipping.tracking.TrackingUpdates;
 import io.orderflow.shipping.tracking.TrackingWebhookServer;
+import io.orderflow.shipping.tracking.WebhookSignature;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * threads (a {@link DueWorkRunner}) that perform recorded requests when they are due; a thread that keeps the worker
  * subscribed to the carrier's webhooks; and the tracking webhook endpoint.
  */
-public final class ShippingWorker implements AutoCloseable {
+public final class ShippingWorker implements AutoCloseable, Readiness {
     public static final String NAME = "shipping";
     public static final Set<Effect> EFFECTS = Set.of(Effect.CREATE_LABEL, Effect.VOID_LABEL);
     static final String MIGRATIONS = "classpath:db/shipping";
@@ -73,6 +76,8 @@ public final class ShippingWorker implements AutoCloseable {
     /** @param clock all business time (hours, retry times, circuit breaker): tests move it instead of sleeping */
     public static ShippingWorker start(Config config, Clock clock) {
         ShippingSettings settings = ShippingSettings.from(config);
+        // The carrier signs by its wall clock, not our business time; without a secret the worker does not start.
+        WebhookSignature signatures = WebhookSignature.from(config, Clock.systemUTC());
         CarrierClient carrier = new CarrierClient(settings, clock);
         // The frame needs the handler before it exists; outcomes published outside a request wait for it.
         CompletableFuture<EffectWorker> frameRef = new CompletableFuture<>();
@@ -115,7 +120,7 @@ public final class ShippingWorker implements AutoCloseable {
             TrackingUpdates tracking = new TrackingUpdates(publisher, settings.unknownShipmentGrace());
             CompletableFuture<ShippingWorker> self = new CompletableFuture<>();
             TrackingWebhookServer webhooks = TrackingWebhookServer.start(settings.webhookHost(), settings.webhookPort(),
-                    frame.database().jdbi(), tracking, () -> self.join().health());
+                    frame.database().jdbi(), tracking, signatures, () -> self.join().health());
             worker = new ShippingWorker(settings, frame, carrier, labels, webhooks, scheduler);
             self.complete(worker);
         } catch (RuntimeException e) {
@@ -145,6 +150,11 @@ public final class ShippingWorker implements AutoCloseable {
 
     public boolean isRunning() {
         return frame.isRunning() && scheduler.isRunning() && subscriber.isAlive() && !closing;
+    }
+
+    @Override
+    public Optional<String> unready() {
+        return Readiness.running(isRunning());
     }
 
     Map<String, Object> health() {

@@ -11,6 +11,7 @@ import io.orderflow.common.testing.TestDatabase;
 import io.orderflow.common.testing.TestKafka;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OrderEvent;
+import io.orderflow.shipping.tracking.WebhookSignature;
 import io.orderflow.sandbox.Sandbox;
 import io.orderflow.sandbox.SandboxConfig;
 import io.orderflow.sandbox.SandboxMain;
@@ -27,9 +28,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -46,6 +49,8 @@ final class ShippingFixture implements AutoCloseable {
     final Clock clock;
     final String group;
     final Config config;
+    /** Signs webhooks with the secret the sandbox carrier and the worker share. */
+    final WebhookSignature carrierSigner;
     private final OutcomeTail outcomes;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -55,13 +60,17 @@ final class ShippingFixture implements AutoCloseable {
         this.clock = clock;
         this.db = TestDatabase.create();
         this.kafka = TestKafka.create(db.config());
+        String webhookSecret = "whsec_test_" + UUID.randomUUID();
+        this.carrierSigner = new WebhookSignature(webhookSecret, Clock.systemUTC());
         this.sandbox = SandboxMain.start(SandboxConfig.defaults()
+                .withWebhookSecret(webhookSecret)
                 .withPorts(0, 0)
                 .withProgression(-1, -1)
                 .withWebhookRetry(50, 400, 200));
         this.group = TestKafka.uniqueGroup("shipping-test");
         Config config = db.config()
                 .with("ORDERFLOW_SHIPPING_GROUP", group)
+                .with(WebhookSignature.SECRET_SETTING, webhookSecret)
                 .with("ORDERFLOW_CARRIER_URL", sandbox.carrierUri().toString())
                 .with("ORDERFLOW_SHIPPING_WEBHOOK_PORT", String.valueOf(freePort()))
                 .with("ORDERFLOW_SHIPPING_SCHEDULER_INTERVAL", "100ms")
@@ -154,12 +163,20 @@ final class ShippingFixture implements AutoCloseable {
         carrierPost("/sandbox/shipments/" + trackingNumber + "/advance", "{\"status\":\"" + status + "\"}");
     }
 
-    /** Posts a webhook body to the worker as the carrier would (again); returns the status. */
+    /** Posts a webhook body to the worker as the carrier would (again), signed now; returns the status. */
     int postWebhook(String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(worker.webhookUrl()))
+        return postWebhook(body, carrierSigner.header(Instant.now().getEpochSecond(), body));
+    }
+
+    /** Posts a webhook body with this signature header (null: none); returns the status. */
+    int postWebhook(String body, String signature) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(worker.webhookUrl()))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signature != null) {
+            request.header(WebhookSignature.HEADER, signature);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     /** GET on the worker's own HTTP endpoint, e.g. {@code /health}. */

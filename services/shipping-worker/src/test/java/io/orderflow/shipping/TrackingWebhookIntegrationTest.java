@@ -10,7 +10,9 @@ import io.orderflow.common.testing.MutableClock;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OutcomeStatus;
+import io.orderflow.shipping.tracking.WebhookSignature;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -121,6 +123,41 @@ class TrackingWebhookIntegrationTest {
     void malformedEventIsRefusedWithBadRequest() throws Exception {
         assertThat(fixture.postWebhook("{\"eventId\":\"evt_1\"}")).isEqualTo(400);
         assertThat(fixture.postWebhook("not json")).isEqualTo(400);
+    }
+
+    @Test
+    void unsignedForgedStaleOrReplayedWebhooksChangeNothing() throws Exception {
+        String orderId = newOrderId("signed");
+        String trackingNumber = shipped(orderId);
+        String delivered = """
+                {"eventId": "evt_%s", "type": "tracking.updated", "trackingNumber": "%s", "orderId": "%s",
+                 "status": "DELIVERED", "occurredAt": "2026-11-25T16:10:51.200Z"}"""
+                .formatted(orderId, trackingNumber, orderId);
+        long now = Instant.now().getEpochSecond();
+        String forged = new WebhookSignature("not-the-shared-secret", Clock.systemUTC()).header(now, delivered);
+        String stale = fixture.carrierSigner.header(now - WebhookSignature.TOLERANCE.toSeconds() - 60, delivered);
+        String tampered = fixture.carrierSigner.header(now, delivered.replace("DELIVERED", "IN_TRANSIT"));
+
+        assertThat(fixture.postWebhook(delivered, null)).isEqualTo(401);
+        assertThat(fixture.postWebhook(delivered, forged)).isEqualTo(401);
+        assertThat(fixture.postWebhook(delivered, stale)).isEqualTo(401);
+        assertThat(fixture.postWebhook(delivered, tampered)).isEqualTo(401);
+        assertThat(fixture.postWebhook(delivered, "t=" + now)).isEqualTo(401);
+        // Answered only after commit: a refusal means nothing was recorded or published.
+        assertThat(trackingEvents(trackingNumber)).isEqualTo("0");
+        assertThat(fixture.queryString("select status from shipments where tracking_number = ?", trackingNumber))
+                .isNotEqualTo("DELIVERED");
+
+        String signed = fixture.carrierSigner.header(now, delivered);
+        assertThat(fixture.postWebhook(delivered, signed)).isEqualTo(200);
+        assertThat(fixture.postWebhook(delivered, signed)).as("the same signed request again").isEqualTo(401);
+        fixture.awaitOutcome(orderId, o -> "DELIVERED".equals(o.getTrackingStatus()));
+        assertThat(trackingEvents(trackingNumber)).isEqualTo("1");
+        assertThat(updates(orderId)).hasSize(1);
+    }
+
+    private static String trackingEvents(String trackingNumber) throws Exception {
+        return fixture.queryString("select count(*) from tracking_events where tracking_number = ?", trackingNumber);
     }
 
     /** Creates the order's label; returns its tracking number. */

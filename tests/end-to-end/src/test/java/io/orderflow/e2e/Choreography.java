@@ -20,6 +20,7 @@ import io.orderflow.sandbox.Sandbox;
 import io.orderflow.sandbox.SandboxConfig;
 import io.orderflow.sandbox.SandboxMain;
 import io.orderflow.shipping.ShippingWorker;
+import io.orderflow.shipping.tracking.WebhookSignature;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.OrderEvent;
 import java.net.URI;
@@ -90,12 +91,15 @@ final class Choreography implements AutoCloseable {
 
     private Choreography(String inventorySeed, List<List<String>> hosts) throws Exception {
         Config base = Config.fromEnvironment();
-        sandbox = SandboxMain.start(SandboxConfig.defaults().withPorts(0, 0).withProgression(300, 900));
+        String webhookSecret = "whsec_e2e_" + run;
+        sandbox = SandboxMain.start(SandboxConfig.defaults().withPorts(0, 0).withProgression(300, 900)
+                .withWebhookSecret(webhookSecret));
         closeables.add(sandbox);
         Config shared = base
                 .with("ORDERFLOW_GATEWAY_URL", sandbox.gatewayUri().toString())
                 .with("ORDERFLOW_CARRIER_URL", sandbox.carrierUri().toString())
                 .with("ORDERFLOW_SHIPPING_WEBHOOK_PORT", "0")
+                .with(WebhookSignature.SECRET_SETTING, webhookSecret)
                 .with("ORDERFLOW_ADMIN_PORT", "0")
                 .with("ORDERFLOW_INVENTORY_SEED", inventorySeed)
                 .with("ORDERFLOW_OUTBOX_POLL_INTERVAL", "2s");

@@ -82,7 +82,8 @@ public final class BulkJobs implements AutoCloseable {
             throw new IllegalArgumentException("choose at least one order");
         }
         if (ids.size() > MAX_ORDERS) {
-            throw new IllegalArgumentException("a bulk action takes at most " + MAX_ORDERS + " orders; got " + ids.size());
+            throw new IllegalArgumentException("a bulk action takes at most " + MAX_ORDERS
+                    + " orders; this selection has more: narrow it");
         }
         if (transition == Transition.PLACE) {
             throw new IllegalArgumentException("place is not a bulk transition");

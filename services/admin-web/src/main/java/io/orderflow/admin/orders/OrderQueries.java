@@ -60,9 +60,19 @@ public final class OrderQueries {
         return new Page(List.copyOf(shown), Optional.of(new OrderFilter.Cursor(at, last.orderId())));
     }
 
-    /** Every order id the filter matches (for a bulk action on "all that match"), up to {@code max}. */
+    /** Every order id the filter matches (for a bulk action on "all that match"), up to {@code max}, page by page. */
     public List<String> ids(OrderFilter filter, int max) {
-        return list(filter.withLimit(max)).rows().stream().map(OrderSummary::orderId).toList();
+        List<String> ids = new java.util.ArrayList<>();
+        OrderFilter pageFilter = filter.withLimit(Math.min(max, OrderFilter.MAX_LIMIT));
+        while (ids.size() < max) {
+            Page page = list(pageFilter);
+            page.rows().stream().limit(max - ids.size()).forEach(row -> ids.add(row.orderId()));
+            if (page.next().isEmpty()) {
+                break;
+            }
+            pageFilter = pageFilter.after(page.next().get());
+        }
+        return ids;
     }
 
     public Optional<OrderDetail> find(String orderId) {

@@ -3,11 +3,13 @@ package io.orderflow.admin.projection;
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.EffectRequested;
+import io.orderflow.schema.LedgerEntry;
 import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderLine;
 import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.StateChanged;
 import io.orderflow.schema.TransitionUpdate;
+import io.orderflow.schema.UpdateStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,45 +18,52 @@ import org.jdbi.v3.core.Handle;
 /**
  * Writes one record into the read model. Idempotent on its own, whatever delivered it: an order row only moves forward
  * (an event older than the one it reflects changes nothing), history rows are keyed by event id and results by command
- * id. So a redelivery, or a rebuild racing the live projector, leaves the same tables.
+ * id. So a redelivery, or a rebuild racing the live projector, leaves the same tables, and records of one order that
+ * arrive from different topics (orders.events, the request topics) in either order leave the same row.
  */
 public final class Projection {
     public static final String STATE_CHANGED = "STATE_CHANGED";
     public static final String EFFECT_REQUESTED = "EFFECT_REQUESTED";
     public static final String TRACKING = "TRACKING";
 
+    /*
+     * The row follows the newest snapshot. The in-flight details (which request, since when, its deadline, who asked)
+     * come only with the request, which travels on its worker's topic, not on orders.events: so they are set apart
+     * (START_REQUEST), on the row whose in-flight transition the request serves, whichever of the two arrived first.
+     */
     private static final String UPSERT_ORDER = """
             insert into orders (order_id, state, version, customer_id, customer_email, payment_method, shipping_address,
                 total_minor, currency, placed_at, updated_at, state_since, payment_reference, label_id, tracking_number,
-                note, in_flight, in_flight_effect, in_flight_request, in_flight_since, in_flight_deadline,
-                in_flight_actor, in_flight_role, held_reason, flagged_reason, last_event_at, last_event_version)
+                note, in_flight, held_reason, flagged_reason, last_event_at, last_event_version)
             values (:id, :state, :version, :customerId, :email, :paymentMethod, :address, :totalMinor, :currency,
                 :placedAt, :updatedAt, :at, :paymentReference, :labelId, :trackingNumber, :note, :inFlight,
-                :effect, :requestId, :inFlightSince, :deadline, :actorId, :actorRole, :held, :flagged, :at, :version)
+                :held, :flagged, :at, :version)
             on conflict (order_id) do update set
                 state = excluded.state, version = excluded.version, updated_at = excluded.updated_at,
                 payment_reference = excluded.payment_reference, label_id = excluded.label_id,
                 tracking_number = excluded.tracking_number, note = excluded.note, in_flight = excluded.in_flight,
                 state_since = case when :stateChanged then excluded.state_since else orders.state_since end,
-                in_flight_effect = case when excluded.in_flight is null then null
-                    when :starts then excluded.in_flight_effect else orders.in_flight_effect end,
-                in_flight_request = case when excluded.in_flight is null then null
-                    when :starts then excluded.in_flight_request else orders.in_flight_request end,
-                in_flight_since = case when excluded.in_flight is null then null
-                    when :starts then excluded.in_flight_since else orders.in_flight_since end,
-                in_flight_deadline = case when excluded.in_flight is null then null
-                    when :starts then excluded.in_flight_deadline else orders.in_flight_deadline end,
-                in_flight_actor = case when excluded.in_flight is null then null
-                    when :starts then excluded.in_flight_actor else orders.in_flight_actor end,
-                in_flight_role = case when excluded.in_flight is null then null
-                    when :starts then excluded.in_flight_role else orders.in_flight_role end,
-                held_reason = case when excluded.in_flight is null or :starts then null
+                in_flight_effect = case when %1$s then null else orders.in_flight_effect end,
+                in_flight_request = case when %1$s then null else orders.in_flight_request end,
+                in_flight_since = case when %1$s then null else orders.in_flight_since end,
+                in_flight_deadline = case when %1$s then null else orders.in_flight_deadline end,
+                in_flight_actor = case when %1$s then null else orders.in_flight_actor end,
+                in_flight_role = case when %1$s then null else orders.in_flight_role end,
+                held_reason = case when excluded.in_flight is null or %1$s then null
                     when excluded.held_reason is not null then excluded.held_reason else orders.held_reason end,
                 flagged_reason = case when :stateChanged then null
                     when excluded.flagged_reason is not null then excluded.flagged_reason else orders.flagged_reason end,
                 last_event_at = excluded.last_event_at, last_event_version = excluded.last_event_version
             where (orders.last_event_version, orders.last_event_at)
-                  <= (excluded.last_event_version, excluded.last_event_at)""";
+                  <= (excluded.last_event_version, excluded.last_event_at)"""
+            .formatted("excluded.in_flight is distinct from orders.in_flight");
+
+    /** A request a transition waits for: its details on the order while that transition is in flight (newest wins). */
+    private static final String START_REQUEST = """
+            update orders set in_flight_effect = :effect, in_flight_request = :requestId, in_flight_since = :since,
+                in_flight_deadline = :deadline, in_flight_actor = :actorId, in_flight_role = :actorRole
+            where order_id = :id and in_flight = :transition and version = :version
+              and (in_flight_since is null or in_flight_since <= :since)""";
 
     private static final String INSERT_HISTORY = """
             insert into order_history (event_id, order_id, version, occurred_at, kind, transition, from_state, to_state,
@@ -65,16 +74,17 @@ public final class Projection {
 
     private Projection() {}
 
-    /** One event of orders.events: the order's row from its snapshot, its lines once, and a history entry. */
+    /**
+     * One event of orders.events or a request topic: the order's row from its snapshot, its lines once, a history
+     * entry, and for a request a transition waits for, that transition's in-flight details.
+     */
     public static void apply(Handle handle, OrderEvent event) {
         OrderSnapshot o = event.getOrder();
         Object body = event.getBody();
         boolean stateChanged = body instanceof StateChanged;
-        EffectRequested request = body instanceof EffectRequested r && !r.getCompensation() ? r : null;
-        boolean starts = request != null && o.getPendingTransition() != null;
         TransitionUpdate update = body instanceof TransitionUpdate u ? u : null;
-        String held = update != null && update.getStatus().name().equals("HELD") ? update.getReason() : null;
-        String flagged = update != null && update.getStatus().name().equals("FLAGGED") ? update.getReason() : null;
+        String held = update != null && update.getStatus() == UpdateStatus.HELD ? update.getReason() : null;
+        String flagged = update != null && update.getStatus() == UpdateStatus.FLAGGED ? update.getReason() : null;
         handle.createUpdate(UPSERT_ORDER)
                 .bind("id", o.getOrderId())
                 .bind("state", o.getState().name())
@@ -92,18 +102,24 @@ public final class Projection {
                 .bind("trackingNumber", o.getTrackingNumber())
                 .bind("note", o.getNote())
                 .bind("inFlight", o.getPendingTransition() == null ? null : o.getPendingTransition().name())
-                .bind("effect", starts ? request.getEffect().name() : null)
-                .bind("requestId", starts ? request.getRequestId() : null)
-                .bind("inFlightSince", starts ? time(event.getOccurredAt()) : null)
-                .bind("deadline", starts ? time(request.getDeadline()) : null)
-                .bind("actorId", starts ? event.getActor().getUserId() : null)
-                .bind("actorRole", starts ? event.getActor().getRole().name() : null)
                 .bind("held", held)
                 .bind("flagged", flagged)
                 .bind("at", time(event.getOccurredAt()))
                 .bind("stateChanged", stateChanged)
-                .bind("starts", starts)
                 .execute();
+        if (body instanceof EffectRequested r && !r.getCompensation()) {
+            handle.createUpdate(START_REQUEST)
+                    .bind("id", o.getOrderId())
+                    .bind("transition", r.getTransition().name())
+                    .bind("version", o.getVersion())
+                    .bind("effect", r.getEffect().name())
+                    .bind("requestId", r.getRequestId())
+                    .bind("since", time(event.getOccurredAt()))
+                    .bind("deadline", time(r.getDeadline()))
+                    .bind("actorId", event.getActor().getUserId())
+                    .bind("actorRole", event.getActor().getRole().name())
+                    .execute();
+        }
         int lineNo = 0;
         for (OrderLine line : o.getDetails().getLines()) {
             handle.createUpdate("""
@@ -155,6 +171,25 @@ public final class Projection {
                 .bind("state", result.getState() == null ? null : result.getState().name())
                 .bind("version", result.getVersion())
                 .bind("at", time(result.getDecidedAt()))
+                .execute();
+    }
+
+    /** A posting of the finance ledger (the audit worker's): what the refunds report holds against the promise. */
+    public static void apply(Handle handle, LedgerEntry entry) {
+        handle.createUpdate("""
+                insert into ledger_entries (entry_id, order_id, kind, amount_minor, currency, payment_reference,
+                    request_id, occurred_at, posted_at)
+                values (:entryId, :orderId, :kind, :amount, :currency, :reference, :requestId, :occurredAt, :postedAt)
+                on conflict (entry_id) do nothing""")
+                .bind("entryId", entry.getEntryId())
+                .bind("orderId", entry.getOrderId())
+                .bind("kind", entry.getKind().name())
+                .bind("amount", entry.getAmount().getAmountMinor())
+                .bind("currency", entry.getAmount().getCurrency())
+                .bind("reference", entry.getPaymentReference())
+                .bind("requestId", entry.getRequestId())
+                .bind("occurredAt", time(entry.getOccurredAt()))
+                .bind("postedAt", time(entry.getPostedAt()))
                 .execute();
     }
 

@@ -7,6 +7,7 @@ import io.orderflow.common.kafka.Topics;
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.Effect;
 import io.orderflow.schema.EffectOutcome;
+import io.orderflow.schema.LedgerEntry;
 import io.orderflow.schema.OrderEvent;
 import java.time.Duration;
 import java.util.List;
@@ -30,19 +31,24 @@ public final class Rebuild {
 
     private Rebuild() {}
 
-    public record Counts(long events, long results, long tracking) {}
+    public record Counts(long events, long results, long tracking, long ledger) {}
 
     public static Counts run(Config config, Jdbi jdbi) {
-        jdbi.useTransaction(h -> h.execute("truncate orders, order_lines, order_history, command_results"));
-        long events = replay(config, jdbi, Topics.ORDER_EVENTS, (h, e) -> Projection.apply(h, e));
+        jdbi.useTransaction(h -> h.execute("truncate orders, order_lines, order_history, command_results, ledger_entries"));
+        long events = 0;
+        for (Topic<String, OrderEvent> topic : Projector.ORDER_TOPICS) {
+            events += replay(config, jdbi, topic, (h, e) -> Projection.apply(h, e));
+        }
         long results = replay(config, jdbi, Topics.COMMAND_RESULTS, (h, r) -> Projection.apply(h, r));
         long tracking = replay(config, jdbi, Topics.SHIPPING_EVENTS, (Handle h, EffectOutcome o) -> {
             if (o.getEffect() == Effect.TRACK_SHIPMENT && o.getTrackingStatus() != null) {
                 Projection.applyTracking(h, o);
             }
         });
-        log.info("read model rebuilt: {} events, {} command results, {} tracking updates", events, results, tracking);
-        return new Counts(events, results, tracking);
+        long ledger = replay(config, jdbi, Topics.FINANCE_LEDGER, (Handle h, LedgerEntry e) -> Projection.apply(h, e));
+        log.info("read model rebuilt: {} events and requests, {} command results, {} tracking updates, {} ledger entries",
+                events, results, tracking, ledger);
+        return new Counts(events, results, tracking, ledger);
     }
 
     private interface Apply<V> {

@@ -12,8 +12,9 @@ public final class RebuildMain {
         Config config = Config.fromEnvironment();
         try (Database database = ReadModel.open(config)) {
             Rebuild.Counts counts = Rebuild.run(config, database.jdbi());
-            System.out.printf("read model rebuilt from %d events, %d command results, %d tracking updates%n",
-                    counts.events(), counts.results(), counts.tracking());
+            System.out.printf("read model rebuilt from %d order events and requests, %d command results, %d tracking "
+                    + "updates, %d ledger entries%n", counts.events(), counts.results(), counts.tracking(),
+                    counts.ledger());
         }
     }
 }

@@ -218,7 +218,7 @@ final class Api {
             try {
                 OrderFilter filter = OrderFilter.parse(f.path("state").asText(null), f.path("condition").asText(null),
                         f.path("q").asText(null), null, null, null);
-                ids.addAll(parts.orders().ids(filter, BulkJobs.MAX_ORDERS));
+                ids.addAll(parts.orders().ids(filter, BulkJobs.MAX_ORDERS + 1));
             } catch (IllegalArgumentException e) {
                 throw new ApiError(400, "INVALID_QUERY", e.getMessage());
             }

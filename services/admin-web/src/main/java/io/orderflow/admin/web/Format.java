@@ -1,5 +1,7 @@
 package io.orderflow.admin.web;
 
+import io.orderflow.common.kafka.Topics;
+import io.orderflow.schema.Effect;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,6 +31,12 @@ public final class Format {
 
     public static String lower(String name) {
         return name == null ? "" : name.toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /** The worker that performs an effect ("inventory"), named after its request topic. */
+    public static String worker(String effect) {
+        String topic = Topics.requestsFor(Effect.valueOf(effect)).name();
+        return topic.substring(0, topic.indexOf('.'));
     }
 
     public static String role(String role) {

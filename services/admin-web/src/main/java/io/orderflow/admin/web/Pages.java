@@ -272,7 +272,7 @@ final class Pages {
         if ("all".equals(ctx.formParam("scope"))) {
             OrderFilter filter = OrderFilter.parse(ctx.formParam("state"), ctx.formParam("condition"),
                     ctx.formParam("q"), ctx.formParam("sort"), null, null);
-            ids = parts.orders().ids(filter, BulkJobs.MAX_ORDERS);
+            ids = parts.orders().ids(filter, BulkJobs.MAX_ORDERS + 1);
         } else {
             ids = ctx.formParams("order");
         }

@@ -62,13 +62,21 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement waitFor(String css) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30))
+        return waitFor(css, Duration.ofSeconds(30));
+    }
+
+    public WebElement waitFor(String css, Duration atMost) {
+        return new WebDriverWait(driver, atMost)
                 .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
     /** Waits until the element's text contains {@code text} (the page updates itself; nobody reloads). */
     public WebElement waitForText(String css, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(30))
+        return waitForText(css, text, Duration.ofSeconds(30));
+    }
+
+    public WebElement waitForText(String css, String text, Duration atMost) {
+        new WebDriverWait(driver, atMost)
                 .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
         return driver.findElement(By.cssSelector(css));
     }

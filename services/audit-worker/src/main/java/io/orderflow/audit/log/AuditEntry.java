@@ -12,11 +12,13 @@ import java.util.Objects;
  * @param status      an outcome's status (SUCCEEDED ...) or a transition update's (ROLLED_BACK, HELD, FLAGGED)
  * @param actorUserId a person's user id, or the name of the system component that acted
  * @param eventJson   the whole message, in Avro's JSON encoding
+ * @param principal   the Kafka principal behind the message (its {@code orderflow.principal} header); null if none
  */
 public record AuditEntry(String messageId, String orderId, String sourceTopic, EventKind kind, Long orderVersion,
                          String transition, String fromState, String toState, String effect, String requestId,
                          String status, String actorUserId, String actorRole, String reason,
-                         String correlationId, String causationId, Instant occurredAt, String eventJson) {
+                         String correlationId, String causationId, Instant occurredAt, String eventJson,
+                         String principal) {
     public AuditEntry {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(orderId, "orderId");
@@ -35,6 +37,6 @@ public record AuditEntry(String messageId, String orderId, String sourceTopic, E
     AuditEntry asStored(String canonicalEventJson) {
         return new AuditEntry(messageId, orderId, sourceTopic, kind, orderVersion, transition, fromState, toState,
                 effect, requestId, status, actorUserId, actorRole, reason, correlationId, causationId,
-                occurredAt.truncatedTo(ChronoUnit.MILLIS), canonicalEventJson);
+                occurredAt.truncatedTo(ChronoUnit.MILLIS), canonicalEventJson, principal);
     }
 }

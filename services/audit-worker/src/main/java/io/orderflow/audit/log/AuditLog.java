@@ -45,16 +45,16 @@ public final class AuditLog {
             insert into audit_log (message_id, order_id, chain_index, source_topic, event_kind, order_version,
                                    transition, from_state, to_state, effect, request_id, status, actor_user_id,
                                    actor_role, reason, correlation_id, causation_id, occurred_at, recorded_at, event,
-                                   prev_hash, hash)
+                                   prev_hash, hash, principal)
             values (:messageId, :orderId, :chainIndex, :sourceTopic, :kind, :orderVersion, :transition, :fromState,
                     :toState, :effect, :requestId, :status, :actorUserId, :actorRole, :reason, :correlationId,
-                    :causationId, :occurredAt, :recordedAt, cast(:event as jsonb), :prevHash, :hash)
+                    :causationId, :occurredAt, :recordedAt, cast(:event as jsonb), :prevHash, :hash, :principal)
 """;
     /** Every column, for reading rows back as {@link AuditRow}s. */
     static final String COLUMNS = """
             seq, message_id, order_id, chain_index, source_topic, event_kind, order_version, transition, from_state,
             to_state, effect, request_id, status, actor_user_id, actor_role, reason, correlation_id, causation_id,
-            occurred_at, recorded_at, event::text as event_text, prev_hash, hash""";
+            occurred_at, recorded_at, event::text as event_text, prev_hash, hash, principal""";
 
     private final Clock clock;
 
@@ -138,6 +138,7 @@ public final class AuditLog {
                     .bind("event", entry.eventJson())
                     .bind("prevHash", previous.hash())
                     .bind("hash", hash)
+                    .bind("principal", stored.principal())
                     .add();
             appended.add(entry.messageId());
         }
@@ -160,7 +161,8 @@ public final class AuditLog {
                 rs.getString("from_state"), rs.getString("to_state"), rs.getString("effect"),
                 rs.getString("request_id"), rs.getString("status"), rs.getString("actor_user_id"),
                 rs.getString("actor_role"), rs.getString("reason"), rs.getString("correlation_id"),
-                rs.getString("causation_id"), instant(rs, "occurred_at"), rs.getString("event_text"));
+                rs.getString("causation_id"), instant(rs, "occurred_at"), rs.getString("event_text"),
+                rs.getString("principal"));
         return new AuditRow(rs.getLong("seq"), entry, rs.getLong("chain_index"), instant(rs, "recorded_at"),
                 rs.getString("prev_hash"), rs.getString("hash"));
     }

@@ -44,6 +44,10 @@ public final class ChainHash {
         field(content, micros(entry.occurredAt()));
         field(content, micros(recordedAt));
         field(content, entry.eventJson());
+        if (entry.principal() != null) {
+            // Added after the first rows were written: left out when absent, so those rows still verify.
+            field(content, entry.principal());
+        }
         return sha256(content.toString());
     }
 

@@ -36,13 +36,14 @@ class AuditEntriesTest {
                         .setTotal(new Money(2_500L, "EUR")).setPlacedAt(AT).setUpdatedAt(AT).build())
                 .build();
 
-        AuditEntry entry = AuditEntries.of(event, "orders.events");
+        AuditEntry entry = AuditEntries.of(event, "orders.events", "admin-web");
 
         assertThat(entry).extracting(AuditEntry::kind, AuditEntry::orderVersion, AuditEntry::transition,
                         AuditEntry::fromState, AuditEntry::toState, AuditEntry::actorUserId, AuditEntry::actorRole,
-                        AuditEntry::reason, AuditEntry::correlationId, AuditEntry::causationId, AuditEntry::occurredAt)
+                        AuditEntry::reason, AuditEntry::correlationId, AuditEntry::causationId, AuditEntry::occurredAt,
+                        AuditEntry::principal)
                 .containsExactly(EventKind.STATE_CHANGED, 6L, "REFUND", "DELIVERED", "REFUNDED", "fin", "FINANCE",
-                        "damaged", "corr-1", "cmd-9", AT);
+                        "damaged", "corr-1", "cmd-9", AT, "admin-web");
         var reader = new SpecificDatumReader<OrderEvent>(OrderEvent.getClassSchema(), OrderEvent.getClassSchema(),
                 SpecificData.getForClass(OrderEvent.class));
         assertThat(reader.read(null, DecoderFactory.get().jsonDecoder(OrderEvent.getClassSchema(), entry.eventJson())))
@@ -56,7 +57,8 @@ class AuditEntriesTest {
                 .setEffect(Effect.RESERVE_STOCK).setStatus(OutcomeStatus.FAILED).setReason("SKU-1 short by 2")
                 .setOccurredAt(AT).build();
 
-        AuditEntry entry = AuditEntries.of(outcome, "inventory.events", "inventory-worker", "corr-1");
+        AuditEntry entry = AuditEntries.of(outcome, "inventory.events", "inventory-worker", "corr-1",
+                "inventory-worker");
 
         assertThat(entry).extracting(AuditEntry::kind, AuditEntry::actorUserId, AuditEntry::actorRole,
                         AuditEntry::status, AuditEntry::reason, AuditEntry::causationId, AuditEntry::correlationId,

@@ -10,9 +10,22 @@ class ChainHashTest {
     private static final String PREV = "0".repeat(64);
 
     private static AuditEntry entry(String reason, String correlationId) {
+        return entry(reason, correlationId, null);
+    }
+
+    private static AuditEntry entry(String reason, String correlationId, String principal) {
         return new AuditEntry("o-1-v2", "o-1", "orders.events", EventKind.STATE_CHANGED, 2L, "CONFIRM", "PENDING",
                 "CONFIRMED", null, null, null, "sam", "SUPPORT", reason, correlationId, "cmd-1", AT,
-                "{\"a\": 1}");
+                "{\"a\": 1}", principal);
+    }
+
+    @Test
+    void coversThePrincipalAndLeavesRowsWithoutOneAsTheyWereHashed() {
+        String without = ChainHash.of(PREV, entry("ok", "c-1"), 2, AT);
+        assertThat(ChainHash.of(PREV, entry("ok", "c-1", "cli"), 2, AT)).isNotEqualTo(without)
+                .isNotEqualTo(ChainHash.of(PREV, entry("ok", "c-1", "admin-web"), 2, AT));
+        // The value a row written before the principal was kept: the v1 encoding, unchanged.
+        assertThat(without).isEqualTo("%s", ChainHash.of(PREV, entry("ok", "c-1", null), 2, AT));
     }
 
     @Test

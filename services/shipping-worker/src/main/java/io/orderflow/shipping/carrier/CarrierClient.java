@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.http.RemoteCallException;
 import io.orderflow.shipping.ShippingSettings;
 import java.io.IOException;
@@ -55,7 +58,9 @@ public final class CarrierClient {
                 .retryOnException(e -> e instanceof RemoteCallException.Unavailable)
                 .build());
         int minimumCalls = Math.max(1, settings.circuitMinimumCalls());
-        this.breaker = CircuitBreaker.of("carrier", CircuitBreakerConfig.custom()
+        // In a registry of its own so that resilience4j's Micrometer binding shows its state on /metrics.
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        this.breaker = breakers.circuitBreaker("carrier", CircuitBreakerConfig.custom()
                 .slidingWindow(Math.max(10, minimumCalls), minimumCalls, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(settings.circuitOpenFor())
@@ -66,6 +71,7 @@ public final class CarrierClient {
                 .build());
         breaker.getEventPublisher().onStateTransition(e ->
                 log.warn("carrier circuit {}", e.getStateTransition()));
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(Metrics.globalRegistry);
     }
 
     /** Creates a label, or returns the one an earlier call with the same key created. */

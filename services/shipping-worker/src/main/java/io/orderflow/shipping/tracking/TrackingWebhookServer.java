@@ -9,6 +9,7 @@ import io.javalin.json.JavalinJackson;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's small HTTP endpoint: {@code POST /carrier/webhooks} receives the carrier's tracking events (2xx only
- * once the event is committed, so the carrier redelivers anything not yet safe), {@code GET /health} reports the
- * worker's state.
+ * once the event is committed, so the carrier redelivers anything not yet safe; 401 and nothing changed for one whose
+ * {@link WebhookSignature} fails), {@code GET /health} reports the worker's state.
  */
 public final class TrackingWebhookServer implements AutoCloseable {
     public static final String PATH = "/carrier/webhooks";
@@ -26,11 +27,14 @@ public final class TrackingWebhookServer implements AutoCloseable {
     private final Javalin app;
     private final Jdbi jdbi;
     private final TrackingUpdates updates;
+    private final WebhookSignature signatures;
     private final ObjectMapper json = new ObjectMapper();
 
-    private TrackingWebhookServer(Jdbi jdbi, TrackingUpdates updates, Supplier<Map<String, Object>> health) {
+    private TrackingWebhookServer(Jdbi jdbi, TrackingUpdates updates, WebhookSignature signatures,
+                                  Supplier<Map<String, Object>> health) {
         this.jdbi = jdbi;
         this.updates = updates;
+        this.signatures = signatures;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
@@ -43,8 +47,8 @@ public final class TrackingWebhookServer implements AutoCloseable {
     }
 
     public static TrackingWebhookServer start(String host, int port, Jdbi jdbi, TrackingUpdates updates,
-                                              Supplier<Map<String, Object>> health) {
-        TrackingWebhookServer server = new TrackingWebhookServer(jdbi, updates, health);
+                                              WebhookSignature signatures, Supplier<Map<String, Object>> health) {
+        TrackingWebhookServer server = new TrackingWebhookServer(jdbi, updates, signatures, health);
         server.app.start(host, port);
         return server;
     }
@@ -55,6 +59,12 @@ public final class TrackingWebhookServer implements AutoCloseable {
     }
 
     private void receive(Context ctx) {
+        Optional<String> refusal = signatures.refusal(ctx.header(WebhookSignature.HEADER), ctx.body());
+        if (refusal.isPresent()) {
+            log.warn("refusing a tracking webhook from {}: {}", ctx.ip(), refusal.get());
+            ctx.status(401).json(error("invalid_signature", refusal.get()));
+            return;
+        }
         TrackingUpdates.Event event;
         try {
             event = parse(ctx.body());
