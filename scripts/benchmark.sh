@@ -14,7 +14,7 @@ source infra/env.sh
 quick=0 jfr=0 keep=0 write=1
 records=1000000 keys=100000 latency_rate=2000 latency_seconds=30
 engine_orders=20000
-start_rate=25 step_seconds=15 refinements=1 max_rate=5000
+start_rate=25 step_seconds=30 refinements=1 max_rate=5000
 duration=60 settle=PT2M
 out_dir=docs/benchmarks
 usage() {

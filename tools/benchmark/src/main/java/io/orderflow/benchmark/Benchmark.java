@@ -104,7 +104,7 @@ public final class Benchmark {
         @Option(names = "--factor", defaultValue = "2") double factor;
         @Option(names = "--refinements", defaultValue = "2") int refinements;
         @Option(names = "--max", defaultValue = "5000") double max;
-        @Option(names = "--step-seconds", defaultValue = "20") int stepSeconds;
+        @Option(names = "--step-seconds", defaultValue = "30") int stepSeconds;
         @Option(names = "--drain", defaultValue = "PT60S") Duration drain;
         @Option(names = "--skus", defaultValue = "300") int skus;
         @Option(names = "--work", required = true) Path work;
