@@ -61,6 +61,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     private KeyValueStore<String, OrderRecord> orders;
     private KeyValueStore<String, String> deadlines;
     private PartitionState partition;
+    private InputDelay inputDelay;
 
     OrderProcessor(OrderMachine machine, EngineSettings settings) {
         this.machine = machine;
@@ -73,11 +74,13 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         this.orders = context.getStateStore(EngineTopology.ORDERS_STORE);
         this.deadlines = context.getStateStore(EngineTopology.DEADLINES_STORE);
         this.partition = new PartitionState(context.getStateStore(EngineTopology.PARTITION_STORE));
+        this.inputDelay = new InputDelay(now(), settings.scanInterval().multipliedBy(2));
         context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
     public void process(Record<String, EngineInput> record) {
+        inputDelay.processed(record.timestamp(), now());
         if (record.value() instanceof EngineInput.Command c && c.command() != null) {
             try (LogContext ignored = LogContext.of(record.key(), c.command())) {
                 handle(record, c.command());
@@ -184,7 +187,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                 continue;
             }
             Reaction reaction = machine.onDeadline(current, now,
-                    effect -> partition.lastHeard(Topics.requestsFor(effect).name()));
+                    effect -> inputDelay.workerLastHeard(partition.lastHeard(Topics.requestsFor(effect).name()), now));
             OrderSnapshot snapshot = save(current, reaction.order());
             emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now,
                     Principals.ENGINE);
