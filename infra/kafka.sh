@@ -67,6 +67,8 @@ start() {
   local pid cp
   if pid=$(proc_pid kafka); then
     say "Kafka already running (pid $pid) on $ORDERFLOW_KAFKA_BOOTSTRAP"
+    ! secured || [[ -f $KAFKA_DIR/secured ]] \
+      || die "Kafka in $ORDERFLOW_RUN_DIR runs without security; stop it (scripts/down.sh) and use another ORDERFLOW_RUN_DIR for --secure"
     ensure_topics
     ensure_security
     return

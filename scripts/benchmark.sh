@@ -14,7 +14,7 @@ source infra/env.sh
 quick=0 jfr=0 keep=0 write=1
 records=1000000 keys=100000 latency_rate=2000 latency_seconds=30
 engine_orders=20000
-start_rate=25 step_seconds=15 refinements=1 max_rate=5000
+start_rate=25 step_seconds=30 refinements=1 max_rate=5000
 duration=60 settle=PT2M
 out_dir=docs/benchmarks
 usage() {
@@ -24,7 +24,7 @@ scripts/benchmark.sh [options]        about 10 minutes with the defaults; --quic
   --jfr                     record Java Flight Recorder in the Orderflow processes during (c); print the top frames
   --baseline-records N      preloaded records for the baseline's throughput ($records)
   --baseline-keys N         keys they are spread over ($keys)
-  --latency-rate N          baseline latency: records/s from a paced producer ($latency_rate)
+  --latency-rate N          baseline and engine latency: records (commands)/s from a paced producer ($latency_rate)
   --latency-seconds N       ... for this long, the first 5 s dropped ($latency_seconds)
   --engine-orders N         engine alone: place commands in the burst, each followed by 4 more ($engine_orders)
   --start-rate N            rate search: first offered rate, orders/s ($start_rate)
@@ -140,7 +140,8 @@ ORDERFLOW_ENGINE_MODE=direct scripts/up.sh --no-build order-engine >"$work/up-en
 for name in $(service_names); do   # where each service has its own process, stop the workers'
   if [[ $name == *-worker ]]; then stop_proc "$name" 30 >/dev/null; fi
 done
-bench engine --prefix "${prefix}e-" --orders "$engine_orders" --out "$work/engine.json"
+bench engine --prefix "${prefix}e-" --orders "$engine_orders" --latency-rate "$latency_rate" \
+  --latency-seconds "$latency_seconds" --out "$work/engine.json"
 stop_services
 bench skip-backlog   # the workers must never replay the engine-alone orders
 

@@ -3,8 +3,16 @@
 # `mvn -B verify` with any extra arguments. Infrastructure that was already
 # running stays running; what this script started, it stops at the end.
 # Exits with Maven's exit code.
+#   scripts/test.sh --secure MAVEN-ARGS...   the same against the secured profile (Kafka with SASL/SCRAM and ACLs), in
+#                                            a run dir of its own; the tests' clients act as the super user
+#                                            kafka-admin, the services they host as their own principals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ ${1:-} == --secure ]]; then
+  shift
+  export ORDERFLOW_KAFKA_SECURE=1 ORDERFLOW_KAFKA_PRINCIPAL=kafka-admin
+  ORDERFLOW_TEST_RUN_DIR="${ORDERFLOW_TEST_RUN_DIR:-/tmp/orderflow-test}-secure"
+fi
 
 # Tests get their own servers (own ports, own run dir), so a system started by scripts/up.sh keeps running
 # untouched beside them and its services never consume the tests' records. The run dir is ORDERFLOW_TEST_RUN_DIR

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start everything: build the distribution (mvn package), install it in the run directory, start the local
 # infrastructure (infra/up.sh), then one host process running the services (all of them by default).
-#   scripts/up.sh [--no-build] [--name orderflow-NAME] [SERVICE...]
+#   scripts/up.sh [--secure] [--no-build] [--name orderflow-NAME] [SERVICE...]
+#     --secure     the secured profile: Kafka with SASL/SCRAM and ACLs, each service its own principal (passwords
+#                  generated into $ORDERFLOW_RUN_DIR/kafka); a run dir keeps the profile it first started with
 #     --no-build   run the distribution built last (installed if it is newer), without Maven: a start in seconds
 #     --name       a second host beside the first, e.g. `--name orderflow-b payment-worker` (default: orderflow)
 #     SERVICE...   only these services in this host: full names or aliases (engine, payment, ...;
@@ -9,6 +11,7 @@
 # Stop with scripts/down.sh; see what runs with scripts/status.sh; restart quickly with scripts/restart.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for arg in "$@"; do [[ $arg == --secure ]] && export ORDERFLOW_KAFKA_SECURE=1; done   # before env.sh reads it
 source infra/env.sh
 
 build=1
@@ -17,8 +20,9 @@ services=()
 while (($#)); do
   case $1 in
     --no-build) build=0 ;;
+    --secure) ;;
     --name) name=${2:?--name needs a value}; shift ;;
-    -h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) die "unknown option $1 (scripts/up.sh --help)" ;;
     *) services+=("$1") ;;
   esac
@@ -71,6 +75,7 @@ fi
 say "Orderflow is up"
 cat <<SUMMARY
     Kafka        $ORDERFLOW_KAFKA_BOOTSTRAP            topics: infra/kafka.sh topics
+$([[ -n ${ORDERFLOW_KAFKA_CREDENTIALS:-} ]] && echo "                 secured: SASL/SCRAM-SHA-512 + ACLs (infra/config/kafka-acls.txt), credentials in $ORDERFLOW_KAFKA_CREDENTIALS")
     PostgreSQL   $ORDERFLOW_DB_URL  user $ORDERFLOW_DB_USER   shell: infra/postgres.sh psql
     Mail sink    SMTP 127.0.0.1:$ORDERFLOW_SMTP_PORT, IMAP 127.0.0.1:$ORDERFLOW_IMAP_PORT, inbox API http://127.0.0.1:$ORDERFLOW_MAIL_API_PORT/api/user/{email}/messages/INBOX
     Sandbox      gateway http://127.0.0.1:$ORDERFLOW_GATEWAY_PORT, carrier http://127.0.0.1:$ORDERFLOW_CARRIER_PORT

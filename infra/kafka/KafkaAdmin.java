@@ -128,6 +128,8 @@ public class KafkaAdmin {
                 case "read" -> AclOperation.READ;
                 case "write" -> AclOperation.WRITE;
                 case "all" -> AclOperation.ALL;
+                case "describe" -> AclOperation.DESCRIBE;
+                case "describe-configs" -> AclOperation.DESCRIBE_CONFIGS;
                 default -> throw new IllegalArgumentException(aclFile + ": unknown operation " + w[1]);
             };
             String[] resource = w[2].split(":", 2);

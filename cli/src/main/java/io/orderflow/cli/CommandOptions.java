@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /** Options every command-sending subcommand shares, and how it checks, sends and reports. */
 final class CommandOptions {
     @Option(names = "--as", required = true, converter = ActorOption.class, paramLabel = "USER:ROLE",
-            description = "Who acts, e.g. ann:support (roles: customer, support, warehouse, finance, admin, system)")
+            description = "Who acts, e.g. ann:support (roles: customer, support, warehouse, finance, admin)")
     Actor actor;
 
     @Option(names = "--reason", description = "Why; kept in the event and the audit log")

@@ -102,11 +102,13 @@ class OrderflowCliTest {
         CliRun missing = CliRun.of(client, "cancel", "--as", "ann:support");
         CliRun twoOrders = CliRun.of(client, "show", "o-1", "--order", "o-2");
         CliRun badRole = CliRun.of(client, "cancel", "o-1", "--as", "ann:boss");
+        CliRun system = CliRun.of(client, "ship", "o-1", "--as", "anyone:system");
 
         assertThat(missing.err()).contains("which order? Name it as the first argument or with --order ORDER_ID");
         assertThat(twoOrders.err()).contains("two orders named: 'o-1' and --order 'o-2'; name one");
         assertThat(badRole.err()).contains("'boss' is not a role");
-        assertThat(List.of(missing, twoOrders, badRole)).allSatisfy(run -> {
+        assertThat(system.err()).contains("role system is reserved for the order engine");
+        assertThat(List.of(missing, twoOrders, badRole, system)).allSatisfy(run -> {
             assertThat(run.exitCode()).isEqualTo(ExitCodes.REFUSED);
             assertThat(run.err()).doesNotContain("\tat ");
         });

@@ -48,16 +48,31 @@ public record Order(
         return Optional.ofNullable(workflow.inFlight());
     }
 
-    /** The next moment the engine must look at this order again, if any. */
+    /**
+     * The next moment the engine must look at this order again, if any: the earliest of its in-flight request's
+     * deadline, its watched follow-ups' deadlines, and (with nothing in flight) its state's own deadline.
+     */
     public Optional<Instant> deadline(Timeouts timeouts) {
-        if (workflow.inFlight() != null) {
-            return Optional.of(workflow.inFlight().deadline());
+        Optional<Instant> earliest = workflow.inFlight() != null
+                ? Optional.of(workflow.inFlight().deadline()) : stateDeadline(timeouts);
+        for (WatchedRequest w : workflow.followUps()) {
+            if (earliest.isEmpty() || w.deadline().isBefore(earliest.get())) {
+                earliest = Optional.of(w.deadline());
+            }
         }
+        return earliest;
+    }
+
+    /** When the state itself needs a look: unpaid too long, no delivery, or a stalled step to try again. */
+    Optional<Instant> stateDeadline(Timeouts timeouts) {
         if (state == OrderState.CONFIRMED) {
             return Optional.of(workflow.stateSince().plus(timeouts.unpaid()));
         }
         if (state == OrderState.SHIPPED && !workflow.overdueFlagged()) {
             return Optional.of(workflow.stateSince().plus(timeouts.delivery()));
+        }
+        if (workflow.retry() != null && (state == OrderState.PENDING || state == OrderState.PAID)) {
+            return Optional.of(workflow.retry().at());
         }
         return Optional.empty();
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import io.orderflow.domain.validation.CommandValidation;
 import io.orderflow.domain.validation.InputRules;
 import io.orderflow.domain.validation.Problem;
@@ -178,7 +179,7 @@ public final class OrderMachine {
             // Only cancel gets here with a transition in flight: it wins, and the abandoned effect is undone.
             InFlight abandoned = current.inFlight().get();
             order = order.with(order.workflow().abandoned(abandoned.requestId()), now);
-            Optional<Compensation> undo = compensation(order, abandoned, now);
+            Optional<FollowUp> undo = compensation(order, abandoned, now);
             if (undo.isPresent()) {
                 order = undo.get().order();
                 requests.add(undo.get().request());
@@ -221,79 +222,183 @@ public final class OrderMachine {
         if (outcome.requestId() == null) {
             return Reaction.nothing(order);
         }
+        Optional<WatchedRequest> watched = order.workflow().watched(outcome.requestId());
+        if (watched.isPresent()) {
+            return followUpAnswered(order, watched.get(), outcome, now);
+        }
         boolean abandoned = order.workflow().abandonedRequests().contains(outcome.requestId());
         Optional<Effect> undo = TransitionTable.undo(outcome.effect());
         if (outcome.status() == OutcomeStatus.SUCCEEDED && abandoned && undo.isPresent()) {
             // The order moved on (the request timed out or was preempted): undo the late effect instead of applying it.
-            Order next = order.with(order.workflow().nextRequest(), now);
-            EffectRequest request = new EffectRequest(followUpId(next), transitionOf(outcome.effect()), undo.get(), true,
-                    outcome.requestId(), now.plus(rules.timeouts().inFlight()));
-            return new Reaction(next, List.of(), List.of(request), List.of());
+            FollowUp late = followUp(order, transitionOf(outcome.effect()), undo.get(), outcome.requestId(), now);
+            return new Reaction(late.order(), List.of(), List.of(late.request()), List.of());
         }
-        if (outcome.status() == OutcomeStatus.FAILED && isFollowUp(outcome.requestId())) {
-            // A compensation or follow-up that failed leaves the outside world out of step with the order: tell a person.
-            String why = name(outcome.effect()) + " failed for " + outcome.requestId() + ": " + outcome.reason()
-                    + "; needs attention";
-            Order flagged = order.with(order.workflow().withNote(why), now);
-            return new Reaction(flagged, List.of(), List.of(),
-                    List.of(new OrderUpdate(null, UpdateStatus.FLAGGED, why, outcome.requestId())));
-        }
+        // Anything else is a repeat (an answer to a request already answered, or to one given up): nothing changes.
         return Reaction.nothing(order);
     }
 
-    /** As {@link #onDeadline(Order, Instant, Instant)} with nothing heard from the worker. */
+    /**
+     * The answer to a watched follow-up: success ends the watch; failure ends it and flags the order, as the outside
+     * world is now out of step with it (workers retry those internally before giving up); a hold stretches its deadline.
+     * Only a watched request can flag, so a repeated failure flags once.
+     */
+    private Reaction followUpAnswered(Order order, WatchedRequest w, Outcome outcome, Instant now) {
+        return switch (outcome.status()) {
+            case SUCCEEDED -> Reaction.nothing(order.with(order.workflow().unwatched(w.requestId()), now));
+            case FAILED -> flag(order.with(order.workflow().unwatched(w.requestId()), now), w.transition(),
+                    name(w.effect()) + " failed for " + w.requestId() + ": " + outcome.reason() + "; needs attention",
+                    w.requestId(), now);
+            case HELD -> {
+                Instant extended = now.plus(rules.timeouts().held());
+                yield Reaction.nothing(order.with(order.workflow().replacing(w.held(outcome.reason(),
+                        extended.isAfter(w.deadline()) ? extended : w.deadline())), now));
+            }
+            case UPDATE -> Reaction.nothing(order);
+        };
+    }
+
+    /** As {@link #onDeadline(Order, Instant, Function)} with nothing heard from any worker. */
     public Reaction onDeadline(Order order, Instant now) {
-        return onDeadline(order, now, null);
+        return onDeadline(order, now, effect -> null);
+    }
+
+    /** As {@link #onDeadline(Order, Instant, Function)}, with {@code workerLastHeard} for every worker. */
+    public Reaction onDeadline(Order order, Instant now, Instant workerLastHeard) {
+        return onDeadline(order, now, effect -> workerLastHeard);
     }
 
     /**
-     * What a passed deadline does: roll back a silent in-flight transition, cancel an unpaid order, flag a lost parcel.
-     * The in-flight timeout measures the worker's silence, not the request's age: while the worker has answered any
-     * request on the order's partition within the timeout ({@code workerLastHeard}), it is behind, not gone, and a
-     * request it has not yet taken up waits on (up to the held timeout from its start) instead of rolling back.
+     * What a passed deadline does: roll back a silent in-flight transition, flag an unanswered follow-up, cancel an
+     * unpaid order, flag a lost parcel, take a stalled step again. A worker's silence, not a request's age, is what
+     * times a request out: while the worker has answered any request on the order's partition within the in-flight
+     * timeout, it is behind, not gone, and a request it has not yet taken up waits on (up to the held timeout from
+     * when the worker could first act on it) instead of rolling back.
      *
-     * @param workerLastHeard when the worker of the in-flight effect last answered a request on this order's
-     *                        partition, or null if unknown
+     * @param workerLastHeard when the worker of an effect last answered a request on this order's partition, or null
+     *                        if unknown
      */
-    public Reaction onDeadline(Order order, Instant now, Instant workerLastHeard) {
+    public Reaction onDeadline(Order order, Instant now, Function<Effect, Instant> workerLastHeard) {
         Optional<Instant> deadline = order.deadline(rules.timeouts());
         if (deadline.isEmpty() || deadline.get().isAfter(now)) {
             return Reaction.nothing(order);
         }
-        if (order.inFlight().isPresent()) {
-            InFlight f = order.inFlight().get();
-            Optional<Instant> behind = workerBehind(f, now, workerLastHeard);
-            if (behind.isPresent()) {
-                // Nothing to tell anyone: the order only waits longer, so it keeps its updatedAt.
-                return Reaction.nothing(order.with(order.workflow().withInFlight(f.waitingUntil(behind.get())),
-                        order.updatedAt()));
+        Reaction reaction = Reaction.nothing(order);
+        Optional<InFlight> inFlight = order.inFlight();
+        if (inFlight.isPresent() && !inFlight.get().deadline().isAfter(now)) {
+            reaction = inFlightDue(order, inFlight.get(), now, workerLastHeard.apply(inFlight.get().effect()));
+        }
+        for (WatchedRequest w : order.workflow().followUps()) {
+            if (!w.deadline().isAfter(now)) {
+                Order current = reaction.order();
+                reaction = reaction.plus(followUpDue(current, w, now));
             }
-            String silence = "no answer from the " + worker(f.effect()) + " worker by " + f.deadline();
-            if (TransitionTable.undo(f.effect()).isEmpty()) {
-                // A void, refund or label void cannot be undone if it happens after all: keep waiting, visibly.
-                return hold(order, f, silence + "; still waiting, as it cannot be undone", now);
-            }
+        }
+        if (inFlight.isEmpty()) {
+            Order current = reaction.order();
+            reaction = reaction.plus(stateDue(current, now));
+        }
+        return reaction;
+    }
+
+    private Reaction inFlightDue(Order order, InFlight f, Instant now, Instant workerLastHeard) {
+        Optional<Instant> behind = workerBehind(f, now, workerLastHeard);
+        if (behind.isPresent()) {
+            // Nothing to tell anyone: the order only waits longer, so it keeps its updatedAt.
+            return Reaction.nothing(order.with(order.workflow().withInFlight(f.waitingUntil(behind.get())),
+                    order.updatedAt()));
+        }
+        String silence = "no answer from the " + worker(f.effect()) + " worker by " + f.deadline();
+        if (!mustLearnOutcome(f.effect())) {
             return rollBack(order, f, name(f.transition()) + " timed out: " + silence, true, now);
+        }
+        boolean waitedLongEnough = !now.isBefore(f.waitingSince().plus(rules.timeouts().held()));
+        if (waitedLongEnough && TransitionTable.undo(f.effect()).isPresent()) {
+            // A capture unanswered for the whole held timeout: give up, give back whatever it took, and tell a person.
+            String why = name(f.transition()) + " got no answer within " + rules.timeouts().held() + ": " + silence
+                    + "; any charge is voided";
+            Reaction back = rollBack(order, f, why, true, now);
+            return back.plus(flag(back.order(), f.transition(), why + "; needs attention", f.requestId(), now));
+        }
+        if (waitedLongEnough && order.workflow().flag() == null) {
+            String why = name(f.transition()) + " got no answer within " + rules.timeouts().held() + ": " + silence
+                    + "; needs attention";
+            Reaction held = hold(order, f, silence + "; still waiting, as it cannot be undone", now);
+            return held.plus(flag(held.order(), f.transition(), why, f.requestId(), now));
+        }
+        // A void, refund or label void cannot be undone if it happens after all, and a capture may have charged the
+        // card (its worker resolves it with the gateway under the same Idempotency-Key): wait for the answer, visibly.
+        String waiting = f.effect() == Effect.CAPTURE_PAYMENT
+                ? "; waiting for the payment worker to learn from the gateway whether the card was charged"
+                : "; still waiting, as it cannot be undone";
+        return hold(order, f, silence + waiting, now);
+    }
+
+    /**
+     * Effects whose outcome must be learned, not guessed, when their worker is silent: a void, refund or label void
+     * cannot be undone, and a capture may have taken the money (a timeout is not a decline).
+     */
+    private static boolean mustLearnOutcome(Effect effect) {
+        return effect == Effect.CAPTURE_PAYMENT || TransitionTable.undo(effect).isEmpty();
+    }
+
+    /** A watched follow-up with no final answer by its deadline: lost (dead-lettered, or its worker gone): flag it. */
+    private Reaction followUpDue(Order order, WatchedRequest w, Instant now) {
+        String why = name(w.effect()) + " " + w.requestId() + " (after " + name(w.transition()) + ") got no final "
+                + "answer from the " + worker(w.effect()) + " worker by " + w.deadline()
+                + (w.heldReason() == null ? "" : " (held: " + w.heldReason() + ")") + "; needs attention";
+        return flag(order.with(order.workflow().unwatched(w.requestId()), now), w.transition(), why, w.requestId(), now);
+    }
+
+    /** The state's own deadline: cancel an unpaid order, flag a lost parcel, take a stalled step again. */
+    private Reaction stateDue(Order order, Instant now) {
+        Optional<Instant> due = order.stateDeadline(rules.timeouts());
+        if (due.isEmpty() || due.get().isAfter(now)) {
+            return Reaction.nothing(order);
         }
         if (order.state() == OrderState.CONFIRMED) {
             return complete(order, TransitionTable.rule(Transition.CANCEL), ENGINE,
                     "not paid within " + rules.timeouts().unpaid(), null, now);
         }
-        String why = "no delivery reported within " + rules.timeouts().delivery() + " of shipping";
-        Order flagged = order.with(order.workflow().flaggedOverdue(why), now);
-        return new Reaction(flagged, List.of(), List.of(), List.of(new OrderUpdate(Transition.DELIVER, UpdateStatus.FLAGGED, why, null)));
+        if (order.state() == OrderState.SHIPPED) {
+            String why = "no delivery reported within " + rules.timeouts().delivery() + " of shipping";
+            Order flagged = order.with(order.workflow().flaggedOverdue(why), now);
+            return new Reaction(flagged, List.of(), List.of(),
+                    List.of(new OrderUpdate(Transition.DELIVER, UpdateStatus.FLAGGED, why, null)));
+        }
+        return retryStalled(order, order.workflow().retry(), now);
+    }
+
+    /** Takes a stalled automatic step again, or gives up on it as the stall policy says. */
+    private Reaction retryStalled(Order order, Retry retry, Instant now) {
+        StallPolicy policy = rules.stalls();
+        boolean reserve = retry.transition() == Transition.CONFIRM;
+        int limit = reserve ? policy.reserveAttempts() : policy.labelAttempts();
+        if (limit > 0 && retry.attempts() >= limit) {
+            Order givenUp = order.with(order.workflow().retrying(null), now);
+            String last = order.workflow().note() == null ? "" : " (last: " + order.workflow().note() + ")";
+            if (reserve) {
+                return complete(givenUp, TransitionTable.rule(Transition.CANCEL), ENGINE, "stock could not be "
+                        + "reserved in " + retry.attempts() + " attempts" + last, null, now);
+            }
+            return flag(givenUp, Transition.SHIP, "no shipping label after " + retry.attempts() + " attempts" + last
+                    + "; needs attention", null, now);
+        }
+        Started again = start(order, TransitionTable.rule(retry.transition()), ENGINE, null,
+                order.workflow().correlationId(), "attempt " + (retry.attempts() + 1) + " after an earlier failure", now);
+        return new Reaction(again.order(), List.of(), List.of(again.request()), List.of());
     }
 
     /**
      * The new deadline of a request whose worker is alive but has not answered it yet, or empty when the worker has
-     * been silent for the whole timeout, has acknowledged the request (held it), or the request has waited too long.
+     * been silent for the whole timeout, has acknowledged the request (held it, other than until an opening that has
+     * come), or the request has waited too long since the worker could first act on it.
      */
     private Optional<Instant> workerBehind(InFlight f, Instant now, Instant workerLastHeard) {
-        if (workerLastHeard == null || f.heldReason() != null) {
+        if (workerLastHeard == null || !f.waitsOnWorker(now)) {
             return Optional.empty();
         }
         Instant silentUntil = workerLastHeard.plus(rules.timeouts().inFlight());
-        Instant cap = f.startedAt().plus(rules.timeouts().held());
+        Instant cap = f.waitingSince().plus(rules.timeouts().held());
         Instant next = silentUntil.isBefore(cap) ? silentUntil : cap;
         return next.isAfter(now) ? Optional.of(next) : Optional.empty();
     }
@@ -316,34 +421,82 @@ public final class OrderMachine {
         Order back = order.with(w.withNote(why), now);
         List<EffectRequest> requests = new ArrayList<>();
         if (undo) {
-            Optional<Compensation> c = compensation(back, f, now);
+            Optional<FollowUp> c = compensation(back, f, now);
             if (c.isPresent()) {
                 back = c.get().order();
                 requests.add(c.get().request());
             }
         }
+        back = stalled(back, f.transition(), now);
         return new Reaction(back, List.of(), requests, List.of(new OrderUpdate(f.transition(), UpdateStatus.ROLLED_BACK, why, f.requestId())));
+    }
+
+    /**
+     * After a failed reservation or label on the automatic path, when to try again (or to give up: at once, when the
+     * stall policy's attempts are used up). Counts failures in a row of the same step from the same state.
+     */
+    private Order stalled(Order order, Transition failed, Instant now) {
+        boolean reserve = failed == Transition.CONFIRM && order.state() == OrderState.PENDING;
+        boolean label = failed == Transition.SHIP && order.state() == OrderState.PAID;
+        if (!rules.autoAdvance() || !rules.stalls().active() || !(reserve || label)) {
+            return order;
+        }
+        Retry before = order.workflow().retry();
+        int attempts = (before != null && before.transition() == failed ? before.attempts() : 0) + 1;
+        StallPolicy policy = rules.stalls();
+        int limit = reserve ? policy.reserveAttempts() : policy.labelAttempts();
+        Instant at = limit > 0 && attempts >= limit ? now
+                : now.plus(reserve ? policy.reserveEvery() : policy.labelBackoff(attempts));
+        return order.with(order.workflow().retrying(new Retry(failed, attempts, at)), now);
     }
 
     private Reaction hold(Order order, InFlight f, String why, Instant now) {
         if (why != null && why.equals(f.heldReason())) {
             return Reaction.nothing(order);
         }
-        // A hold extends the wait; it never brings the deadline forward (e.g. a ship waiting for Monday's opening).
-        Instant extended = now.plus(rules.timeouts().held());
-        InFlight held = f.held(why, extended.isAfter(f.deadline()) ? extended : f.deadline());
+        InFlight held;
+        if (TransitionTable.rule(f.transition()).businessHours() && !businessHours.isOpen(now)) {
+            // Held for the opening: the worker can act only then, so the in-flight timeout starts then, not now.
+            Instant opening = businessHours.nextOpening(now).map(t -> t.toInstant()).orElse(now);
+            held = f.heldUntil(why, opening, opening.plus(rules.timeouts().inFlight()));
+        } else {
+            // A hold extends the wait; it never brings the deadline forward.
+            Instant extended = now.plus(rules.timeouts().held());
+            held = f.held(why, extended.isAfter(f.deadline()) ? extended : f.deadline());
+        }
         Order next = order.with(order.workflow().withInFlight(held).withNote("held: " + why), now);
         return new Reaction(next, List.of(), List.of(), List.of(new OrderUpdate(f.transition(), UpdateStatus.HELD, why, f.requestId())));
     }
 
+    /** Flags the order for a person: the reason goes into its flag (and note) and out as a FLAGGED update. */
+    private static Reaction flag(Order order, Transition transition, String why, String requestId, Instant now) {
+        Order flagged = order.with(order.workflow().flagged(why), now);
+        return new Reaction(flagged, List.of(), List.of(),
+                List.of(new OrderUpdate(transition, UpdateStatus.FLAGGED, why, requestId)));
+    }
+
+    /**
+     * The carrier's delivery report completes shipped -> delivered. It wins over an unship in flight: the parcel
+     * arrived, so the label void is given up (the carrier refuses to void a delivered label anyway).
+     */
     private Reaction delivered(Order order, Outcome outcome, Instant now) {
-        boolean deliverable = Outcome.DELIVERED.equals(outcome.trackingStatus())
-                && order.state() == OrderState.SHIPPED && order.inFlight().isEmpty();
-        if (!deliverable) {
+        if (!Outcome.DELIVERED.equals(outcome.trackingStatus()) || order.state() != OrderState.SHIPPED) {
             return Reaction.nothing(order);
         }
-        return complete(order, TransitionTable.rule(Transition.DELIVER), CARRIER,
-                "carrier reported delivery of " + outcome.trackingNumber(), null, now);
+        String reason = "carrier reported delivery of " + outcome.trackingNumber();
+        Reaction before = Reaction.nothing(order);
+        if (order.inFlight().isPresent()) {
+            InFlight f = order.inFlight().get();
+            if (f.transition() != Transition.UNSHIP) {
+                return Reaction.nothing(order);
+            }
+            String why = "unship given up: " + reason;
+            Order given = order.with(order.workflow().abandoned(f.requestId()).withNote(why), now);
+            before = new Reaction(given, List.of(), List.of(),
+                    List.of(new OrderUpdate(f.transition(), UpdateStatus.ROLLED_BACK, why, f.requestId())));
+        }
+        Order current = before.order();
+        return before.plus(complete(current, TransitionTable.rule(Transition.DELIVER), CARRIER, reason, null, now));
     }
 
     // ---------------------------------------------------------------- applying and starting
@@ -355,9 +508,9 @@ public final class OrderMachine {
         StateChange change = new StateChange(rule.transition(), order.state(), rule.to(), moved.version(), reason, actor);
         List<EffectRequest> requests = new ArrayList<>();
         if (rules.outsideEffects() && rule.followUp().isPresent()) {
-            moved = moved.with(moved.workflow().nextRequest(), now);
-            requests.add(new EffectRequest(followUpId(moved), rule.transition(), rule.followUp().get(), true, null,
-                    now.plus(rules.timeouts().inFlight())));
+            FollowUp f = followUp(moved, rule.transition(), rule.followUp().get(), null, now);
+            moved = f.order();
+            requests.add(f.request());
         }
         Reaction next = automaticNext(moved, rule, correlationId, now);
         requests.addAll(next.requests());
@@ -389,20 +542,27 @@ public final class OrderMachine {
         Instant deadline = from.plus(rules.timeouts().inFlight());
         String requestId = requestId(next);
         InFlight inFlight = new InFlight(requestId, rule.transition(), rule.effect().get(), commandId, actor,
-                correlationId, reason, now, deadline, null);
+                correlationId, reason, now, deadline, null, from.isAfter(now) ? from : null);
         Order inFlightOrder = next.with(next.workflow().withInFlight(inFlight), now);
         return new Started(inFlightOrder, new EffectRequest(requestId, rule.transition(), rule.effect().get(), false,
                 null, deadline));
     }
 
-    private record Compensation(Order order, EffectRequest request) {}
+    /** A compensation or follow-up to send, and the order that now watches it until its final outcome. */
+    private record FollowUp(Order order, EffectRequest request) {}
 
-    private Optional<Compensation> compensation(Order order, InFlight abandoned, Instant now) {
-        return TransitionTable.undo(abandoned.effect()).map(undo -> {
-            Order next = order.with(order.workflow().nextRequest(), now);
-            return new Compensation(next, new EffectRequest(followUpId(next), abandoned.transition(), undo, true,
-                    abandoned.requestId(), now.plus(rules.timeouts().inFlight())));
-        });
+    private FollowUp followUp(Order order, Transition transition, Effect effect, String targetRequestId, Instant now) {
+        Order next = order.with(order.workflow().nextRequest(), now);
+        String id = followUpId(next);
+        Instant deadline = now.plus(rules.timeouts().followUp());
+        Order watching = next.with(next.workflow().watching(
+                new WatchedRequest(id, transition, effect, now, deadline, null)), now);
+        return new FollowUp(watching, new EffectRequest(id, transition, effect, true, targetRequestId, deadline));
+    }
+
+    private Optional<FollowUp> compensation(Order order, InFlight abandoned, Instant now) {
+        return TransitionTable.undo(abandoned.effect())
+                .map(undo -> followUp(order, abandoned.transition(), undo, abandoned.requestId(), now));
     }
 
     /** A request a transition waits for: {@code <orderId>-r<n>}. */
@@ -413,11 +573,6 @@ public final class OrderMachine {
     /** A compensation or follow-up, which nothing waits for: {@code <orderId>-f<n>}. */
     private static String followUpId(Order order) {
         return order.id() + "-f" + order.workflow().requestSeq();
-    }
-
-    static boolean isFollowUp(String requestId) {
-        int dash = requestId.lastIndexOf('-');
-        return dash >= 0 && requestId.startsWith("f", dash + 1);
     }
 
     private static Transition transitionOf(Effect gating) {

@@ -53,11 +53,15 @@ final class ChoreographySequences {
      * How the world around the engine may behave. {@code followUpsMayFail}: a worker may answer a compensation or
      * follow-up FAILED (it gave up after its own retries), which leaves the outside world out of step with the order
      * on purpose; the engine flags it for staff. Off in {@link #DEFAULT}, where only gating requests fail.
+     * {@code deliveriesMayBeLost}: a worker's outcome may never reach the engine (dead-lettered on the way), and the
+     * carrier may deliver a parcel without its report arriving; the engine only learns of those through deadlines,
+     * so such worlds settle with the clock running past every deadline left.
      */
-    record Mode(boolean followUpsMayFail) {}
+    record Mode(boolean followUpsMayFail, boolean deliveriesMayBeLost) {}
 
-    static final Mode DEFAULT = new Mode(false);
-    static final Mode FOLLOW_UPS_MAY_FAIL = new Mode(true);
+    static final Mode DEFAULT = new Mode(false, false);
+    static final Mode FOLLOW_UPS_MAY_FAIL = new Mode(true, false);
+    static final Mode FOLLOW_UPS_MAY_FAIL_AND_DELIVERIES_BE_LOST = new Mode(true, true);
 
     private ChoreographySequences() {}
 
@@ -89,7 +93,9 @@ final class ChoreographySequences {
                 case DELIVER -> {
                     List<Worker> ready = List.of(Worker.values()).stream()
                             .filter(x -> !w.undelivered(x).isEmpty()).toList();
-                    if (!ready.isEmpty()) {
+                    if (!ready.isEmpty() && mode.deliveriesMayBeLost() && s.b() % 6 == 0) {
+                        w.lose(ready.get(s.a() % ready.size()));
+                    } else if (!ready.isEmpty()) {
                         w.deliverNext(ready.get(s.a() % ready.size()));
                     }
                 }
@@ -111,7 +117,13 @@ final class ChoreographySequences {
                         w.advanceTo(to);
                     }
                 }
-                case TRACK -> w.track(s.a() % 4 == 0 ? "IN_TRANSIT" : Outcome.DELIVERED);
+                case TRACK -> {
+                    if (mode.deliveriesMayBeLost() && s.b() % 3 == 0) {
+                        w.deliverUnreported();
+                    } else {
+                        w.track(s.a() % 4 == 0 ? "IN_TRANSIT" : Outcome.DELIVERED);
+                    }
+                }
                 case SETTLE -> w.quiesce(); // every worker catches up: lives get past the automatic path
             }
         }
@@ -196,11 +208,19 @@ final class ChoreographySequences {
         }
     }
 
+    private static void settle(ChoreographyWorld w, Mode mode) {
+        if (mode.deliveriesMayBeLost()) {
+            w.settleWithTime();
+        } else {
+            w.quiesce();
+        }
+    }
+
     private static Throwable failure(Instant start, List<Step> steps, Mode mode,
                                      Consumer<ChoreographyWorld> property) {
         try {
             ChoreographyWorld w = play(start, steps, mode);
-            w.quiesce();
+            settle(w, mode);
             property.accept(w);
             return null;
         } catch (AssertionError | RuntimeException e) {
@@ -231,7 +251,7 @@ final class ChoreographySequences {
         ChoreographyWorld w = new ChoreographyWorld(ChoreographyWorld.MACHINE, start);
         try {
             play(w, steps, mode);
-            w.quiesce();
+            settle(w, mode);
             return w.trace() + "\n(settled)";
         } catch (AssertionError | RuntimeException e) {
             return w.trace() + "\n(the next turn failed)";

@@ -71,6 +71,7 @@ class ChoreographyTest {
 
     private static final Duration IN_FLIGHT = TIMEOUTS.inFlight();
     private static final Duration HELD = TIMEOUTS.held();
+    private static final Duration FOLLOW_UP = TIMEOUTS.followUp();
 
     // ---------------------------------------------------------------- getting an order into shape, through the machine
 
@@ -311,9 +312,10 @@ class ChoreographyTest {
             assertThat(shipped.order().fulfilment())
                     .isEqualTo(new Fulfilment("ch-o-42-r2", "lbl-o-42-r3", "trk-o-42-r3"));
             assertThat(shipped.requests()).as("stock leaves once the parcel is labelled; nobody waits for it")
-                    .containsExactly(new EffectRequest("o-42-f4", SHIP, DEDUCT_STOCK, true, null, OPEN.plus(IN_FLIGHT)));
+                    .containsExactly(new EffectRequest("o-42-f4", SHIP, DEDUCT_STOCK, true, null, OPEN.plus(FOLLOW_UP)));
             assertThat(shipped.order().inFlight()).isEmpty();
-            assertThat(shipped.order().deadline(TIMEOUTS)).contains(OPEN.plus(TIMEOUTS.delivery()));
+            assertThat(shipped.order().deadline(TIMEOUTS)).as("the deduction is watched until answered")
+                    .contains(OPEN.plus(FOLLOW_UP));
             assertThat(shipped.updates()).isEmpty();
 
             w.quiesce();
@@ -350,7 +352,7 @@ class ChoreographyTest {
             });
             assertThat(done.order().fulfilment()).isEqualTo(new Fulfilment("ch-o-42-r2", null, null));
             assertThat(done.requests()).containsExactly(
-                    new EffectRequest("o-42-f6", UNSHIP, RESTORE_STOCK, true, null, w.now.plus(IN_FLIGHT)));
+                    new EffectRequest("o-42-f6", UNSHIP, RESTORE_STOCK, true, null, w.now.plus(FOLLOW_UP)));
             assertThat(done.order().inFlight()).as("unship is not on the automatic path").isEmpty();
             w.quiesce();
             assertThat(w.quiescentViolations()).isEmpty();
@@ -542,7 +544,8 @@ class ChoreographyTest {
             Reaction r = w.fail(requestId, reason);
 
             String why = effect.name().toLowerCase() + " failed for " + requestId + ": " + reason + "; needs attention";
-            assertThat(r.updates()).containsExactly(new OrderUpdate(null, UpdateStatus.FLAGGED, why, requestId));
+            assertThat(r.updates()).containsExactly(
+                    new OrderUpdate(w.request(requestId).transition(), UpdateStatus.FLAGGED, why, requestId));
             assertThat(r.requests()).as("not retried by the engine: the worker retried before giving up").isEmpty();
             assertThat(r.changes()).isEmpty();
             assertThat(r.order().workflow().note()).isEqualTo(why);
@@ -550,6 +553,32 @@ class ChoreographyTest {
             assertThat(r.order().version()).isEqualTo(before.version());
             assertThat(r.order().inFlight()).isEqualTo(before.inFlight());
             assertThat(r.order().fulfilment()).isEqualTo(before.fulfilment());
+            assertThat(r.order().workflow().flag()).isEqualTo(why);
+
+            Reaction again = w.deliver(w.delivered().get(w.delivered().size() - 1));
+            assertThat(again.isEmpty()).as("a repeated failure does not flag twice").isTrue();
+        }
+
+        @ParameterizedTest(name = "{0} lost")
+        @MethodSource("failedFollowUps")
+        void aFollowUpWithNoFinalAnswerFlagsTheOrderByItsDeadline(String name, Supplier<ChoreographyWorld> setup,
+                                                                   String requestId, Effect effect, String reason) {
+            ChoreographyWorld w = setup.get();
+            EffectRequest lost = w.request(requestId);
+            // Its worker dead-letters it: no answer ever comes.
+
+            assertThat(w.order.deadline(TIMEOUTS).orElseThrow()).isBeforeOrEqualTo(lost.deadline());
+            w.advanceTo(lost.deadline().minusSeconds(1));
+            assertThat(w.order.workflow().flag()).as("not before its deadline").isNull();
+            List<Reaction> reactions = w.advanceTo(lost.deadline());
+
+            assertThat(reactions).flatExtracting(Reaction::updates).anySatisfy(u -> {
+                assertThat(u.status()).isEqualTo(UpdateStatus.FLAGGED);
+                assertThat(u.requestId()).isEqualTo(requestId);
+                assertThat(u.reason()).contains(effect.name().toLowerCase(), "got no final answer", "needs attention");
+            });
+            assertThat(w.order.workflow().flag()).isNotNull();
+            assertThat(w.order.workflow().watched(requestId)).isEmpty();
         }
 
         @Test
@@ -636,8 +665,8 @@ class ChoreographyTest {
             assertThat(((Decision.Applied) d).change()).isEqualTo(new StateChange(CANCEL, PENDING, CANCELLED, 2,
                     "changed my mind", new Actor(CUSTOMER_ID, CUSTOMER)));
             assertThat(d.requests()).containsExactly(
-                    new EffectRequest("o-42-f2", CONFIRM, RELEASE_STOCK, true, "o-42-r1", OPEN.plus(IN_FLIGHT)),
-                    new EffectRequest("o-42-f3", CANCEL, RELEASE_STOCK, true, null, OPEN.plus(IN_FLIGHT)));
+                    new EffectRequest("o-42-f2", CONFIRM, RELEASE_STOCK, true, "o-42-r1", OPEN.plus(FOLLOW_UP)),
+                    new EffectRequest("o-42-f3", CANCEL, RELEASE_STOCK, true, null, OPEN.plus(FOLLOW_UP)));
             assertThat(d.next().orElseThrow().inFlight()).isEmpty();
             assertThat(d.outcome().status()).isEqualTo(CommandStatus.APPLIED);
 
@@ -657,8 +686,8 @@ class ChoreographyTest {
             assertThat(d).isInstanceOf(Decision.Applied.class);
             assertThat(((Decision.Applied) d).change().from()).isEqualTo(CONFIRMED);
             assertThat(d.requests()).containsExactly(
-                    new EffectRequest("o-42-f3", PAY, VOID_PAYMENT, true, "o-42-r2", w.now.plus(IN_FLIGHT)),
-                    new EffectRequest("o-42-f4", CANCEL, RELEASE_STOCK, true, null, w.now.plus(IN_FLIGHT)));
+                    new EffectRequest("o-42-f3", PAY, VOID_PAYMENT, true, "o-42-r2", w.now.plus(FOLLOW_UP)),
+                    new EffectRequest("o-42-f4", CANCEL, RELEASE_STOCK, true, null, w.now.plus(FOLLOW_UP)));
 
             w.quiesce();
             assertThat(w.payments()).containsEntry("o-42-r2", Fact.VOIDED);
@@ -686,8 +715,10 @@ class ChoreographyTest {
                             (Supplier<ChoreographyWorld>) () -> placed(OPEN), "o-42-r1", CONFIRM, RELEASE_STOCK),
                     Arguments.of("capture preempted by cancel", (Consumer<ChoreographyWorld>) w -> w.command(CANCEL, CUSTOMER),
                             (Supplier<ChoreographyWorld>) ChoreographyTest::payInFlight, "o-42-r2", PAY, VOID_PAYMENT),
-                    Arguments.of("capture timed out", (Consumer<ChoreographyWorld>) w -> w.passDeadline(Duration.ofSeconds(1)),
-                            (Supplier<ChoreographyWorld>) ChoreographyTest::payInFlight, "o-42-r2", PAY, VOID_PAYMENT),
+                    Arguments.of("capture given up after the held timeout", (Consumer<ChoreographyWorld>) w -> {
+                                w.passDeadline(Duration.ofSeconds(1));  // held: the charge may be real
+                                w.passDeadline(Duration.ofSeconds(1));  // given up
+                            }, (Supplier<ChoreographyWorld>) ChoreographyTest::payInFlight, "o-42-r2", PAY, VOID_PAYMENT),
                     Arguments.of("label timed out", (Consumer<ChoreographyWorld>) w -> w.passDeadline(Duration.ofSeconds(1)),
                             (Supplier<ChoreographyWorld>) ChoreographyTest::shipInFlight, "o-42-r3", SHIP, VOID_LABEL));
         }
@@ -708,7 +739,7 @@ class ChoreographyTest {
             assertThat(late.changes()).isEmpty();
             assertThat(late.updates()).isEmpty();
             assertThat(late.requests()).containsExactly(new EffectRequest(ORDER_ID + "-f" + (seq + 1), transition,
-                    undo, true, requestId, w.now.plus(IN_FLIGHT)));
+                    undo, true, requestId, w.now.plus(FOLLOW_UP)));
             assertThat(late.order().state()).isEqualTo(before.state());
             assertThat(late.order().version()).isEqualTo(before.version());
             assertThat(late.order().fulfilment()).as("the late reference is not recorded").isEqualTo(before.fulfilment());
@@ -813,7 +844,6 @@ class ChoreographyTest {
         static Stream<Arguments> silentSteps() {
             return Stream.of(
                     Arguments.of((Supplier<ChoreographyWorld>) () -> placed(OPEN), "o-42-r1", CONFIRM, PENDING, RELEASE_STOCK, "inventory"),
-                    Arguments.of((Supplier<ChoreographyWorld>) ChoreographyTest::payInFlight, "o-42-r2", PAY, CONFIRMED, VOID_PAYMENT, "payment"),
                     Arguments.of((Supplier<ChoreographyWorld>) ChoreographyTest::shipInFlight, "o-42-r3", SHIP, PAID, VOID_LABEL, "shipping"));
         }
 
@@ -835,12 +865,66 @@ class ChoreographyTest {
             assertThat(r.changes()).isEmpty();
             assertThat(r.updates()).containsExactly(new OrderUpdate(transition, UpdateStatus.ROLLED_BACK, why, requestId));
             assertThat(r.requests()).containsExactly(new EffectRequest("o-42-f" + (w.order.workflow().requestSeq()),
-                    transition, undo, true, requestId, deadline.plus(IN_FLIGHT)));
+                    transition, undo, true, requestId, deadline.plus(FOLLOW_UP)));
             assertThat(r.order().state()).isEqualTo(from);
             assertThat(r.order().version()).isEqualTo(version);
             assertThat(r.order().inFlight()).isEmpty();
             assertThat(r.order().workflow().note()).isEqualTo(why);
 
+            w.quiesce();
+            assertThat(w.quiescentViolations()).isEmpty();
+        }
+
+        /**
+         * A capture whose worker is silent may have charged the card: the engine does not treat the silence as a
+         * decline. It holds the pay, and the payment worker's answer (found at the gateway under the request's
+         * Idempotency-Key) decides: a charge that happened is kept and the order is paid, nothing voided.
+         */
+        @Test
+        void aSilentCaptureIsHeldNotRolledBackAndItsLateChargeIsKept() {
+            ChoreographyWorld w = payInFlight();
+            Instant deadline = w.order.inFlight().orElseThrow().deadline();
+
+            List<Reaction> reactions = w.advanceTo(deadline);
+
+            assertThat(reactions).singleElement().satisfies(r -> {
+                assertThat(r.requests()).as("no void: the charge may be real").isEmpty();
+                assertThat(r.updates()).singleElement().satisfies(u -> {
+                    assertThat(u.status()).isEqualTo(UpdateStatus.HELD);
+                    assertThat(u.reason()).contains("no answer from the payment worker",
+                            "learn from the gateway whether the card was charged");
+                });
+            });
+            assertThat(w.order.state()).isEqualTo(CONFIRMED);
+            assertThat(w.order.inFlight().orElseThrow().requestId()).isEqualTo("o-42-r2");
+
+            w.advance(HELD.minusMinutes(1));
+            Reaction charged = w.succeed("o-42-r2");
+
+            assertThat(charged.changes()).extracting(StateChange::to).containsExactly(PAID);
+            assertThat(charged.order().fulfilment().paymentReference()).isEqualTo("ch-o-42-r2");
+            assertThat(w.requests()).noneMatch(r -> r.effect() == VOID_PAYMENT);
+            w.quiesce();
+            assertThat(w.quiescentViolations()).isEmpty();
+        }
+
+        @Test
+        void aCaptureUnansweredForTheHeldTimeoutIsGivenUpVoidedAndFlagged() {
+            ChoreographyWorld w = payInFlight();
+            InFlight pay = w.order.inFlight().orElseThrow();
+            w.advanceTo(pay.deadline());
+            Instant held = w.order.inFlight().orElseThrow().deadline();
+            assertThat(held).isAfterOrEqualTo(pay.startedAt().plus(HELD));
+
+            List<Reaction> reactions = w.advanceTo(held);
+
+            assertThat(reactions).flatExtracting(Reaction::updates).extracting(OrderUpdate::status)
+                    .containsExactly(UpdateStatus.ROLLED_BACK, UpdateStatus.FLAGGED);
+            assertThat(reactions).flatExtracting(Reaction::requests).singleElement().satisfies(r -> {
+                assertThat(r.effect()).isEqualTo(VOID_PAYMENT);
+                assertThat(r.targetRequestId()).isEqualTo("o-42-r2");
+            });
+            assertThat(w.order.workflow().flag()).contains("any charge is voided");
             w.quiesce();
             assertThat(w.quiescentViolations()).isEmpty();
         }
@@ -912,8 +996,11 @@ class ChoreographyTest {
             List<Reaction> again = w.advanceTo(second);
 
             String why = "no answer from the payment worker by " + second + "; still waiting, as it cannot be undone";
-            assertThat(again).singleElement().satisfies(r -> assertThat(r.updates())
-                    .containsExactly(new OrderUpdate(VOID, UpdateStatus.HELD, why, "o-42-r4")));
+            assertThat(again).singleElement().satisfies(r -> {
+                assertThat(r.updates()).first().isEqualTo(new OrderUpdate(VOID, UpdateStatus.HELD, why, "o-42-r4"));
+                assertThat(r.updates()).as("unanswered for the held timeout: a person is told").last()
+                        .satisfies(u -> assertThat(u.status()).isEqualTo(UpdateStatus.FLAGGED));
+            });
             assertThat(w.order.inFlight().orElseThrow().deadline()).isEqualTo(second.plus(HELD));
             assertThat(w.order.state()).isEqualTo(PAID);
 
@@ -956,15 +1043,18 @@ class ChoreographyTest {
                     assertThat(q.effect()).isEqualTo(RELEASE_STOCK);
                     assertThat(q.transition()).isEqualTo(CANCEL);
                 });
-                assertThat(r.order().deadline(TIMEOUTS)).isEmpty();
+                assertThat(r.order().deadline(TIMEOUTS)).as("the release is watched")
+                        .contains(r.requests().get(0).deadline());
             });
             w.quiesce();
+            assertThat(w.order.deadline(TIMEOUTS)).isEmpty();
             assertThat(w.quiescentViolations()).isEmpty();
         }
 
         @Test
         void aShippedOrderWithNoDeliveryIsFlaggedOnceAndStaysDeliverable() {
             ChoreographyWorld w = shipped();
+            w.quiesce();
             Instant shippedAt = w.order.workflow().stateSince();
             long version = w.order.version();
 
@@ -993,6 +1083,7 @@ class ChoreographyTest {
         @Test
         void aDeliveredReportCompletesShippedToDeliveredAsTheCarrier() {
             ChoreographyWorld w = shipped();
+            w.quiesce();
 
             Reaction r = w.track(Outcome.DELIVERED);
 
@@ -1018,12 +1109,36 @@ class ChoreographyTest {
                     Arguments.of("paid, ship in flight", (Supplier<ChoreographyWorld>) ChoreographyTest::shipInFlight),
                     Arguments.of("paid", (Supplier<ChoreographyWorld>) ChoreographyTest::paidIdle),
                     Arguments.of("delivered", (Supplier<ChoreographyWorld>) ChoreographyTest::delivered),
-                    Arguments.of("cancelled", (Supplier<ChoreographyWorld>) ChoreographyTest::cancelled),
-                    Arguments.of("shipped, unship in flight", (Supplier<ChoreographyWorld>) () -> {
-                        ChoreographyWorld w = shipped();
-                        w.command(UNSHIP, WAREHOUSE);
-                        return w;
-                    }));
+                    Arguments.of("cancelled", (Supplier<ChoreographyWorld>) ChoreographyTest::cancelled));
+        }
+
+        /**
+         * The carrier delivers while a person's unship (label void) is in flight: the delivery wins. The unship is
+         * given up, the order ends delivered, and the carrier's refusal to void a delivered label changes nothing.
+         */
+        @Test
+        void aDeliveredReportDuringAnUnshipEndsDelivered() {
+            ChoreographyWorld w = shipped();
+            w.quiesce();
+            w.command(UNSHIP, WAREHOUSE);
+            String unship = w.inFlightId();
+
+            Reaction r = w.track(Outcome.DELIVERED);
+
+            assertThat(r.changes()).extracting(StateChange::transition).containsExactly(DELIVER);
+            assertThat(r.updates()).singleElement().satisfies(u -> {
+                assertThat(u.status()).isEqualTo(UpdateStatus.ROLLED_BACK);
+                assertThat(u.transition()).isEqualTo(UNSHIP);
+                assertThat(u.requestId()).isEqualTo(unship);
+            });
+            assertThat(w.order.state()).isEqualTo(DELIVERED);
+            assertThat(w.order.inFlight()).isEmpty();
+
+            Reaction refused = w.fail(unship, "delivered label cannot be voided");
+            assertThat(refused.isEmpty()).as("the void's refusal changes nothing").isTrue();
+            w.quiesce();
+            assertThat(w.order.state()).isEqualTo(DELIVERED);
+            assertThat(w.quiescentViolations()).isEmpty();
         }
 
         @ParameterizedTest(name = "{0}")

@@ -131,7 +131,8 @@ public final class ServiceHost implements AutoCloseable {
             exit();
             return;
         }
-        DeadLetterSizes deadLetters = ops == null ? null : DeadLetterSizes.start(config, Metrics.globalRegistry);
+        DeadLetterSizes deadLetters = ops == null ? null : DeadLetterSizes.start(services.isEmpty() ? config
+                : asService(config, services.get(0)), Metrics.globalRegistry);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -152,10 +152,10 @@ public final class Parking {
         }
         List<ParkedOrder> parked = new ArrayList<>();
         for (String schema : schemas) {
-            // Schema names come from the catalog, and services' schemas are plain lower-case identifiers.
+            String quoted = "\"" + schema.replace("\"", "\"\"") + "\"";  // a name from the catalog, quoted anyway
             String sql = "select o.consumer_group, o.order_key, o.origin, o.reason, o.since, "
-                    + "(select count(*) from " + schema + ".parked_messages m where m.consumer_group = o.consumer_group"
-                    + " and m.order_key = o.order_key) from " + schema + ".parked_orders o order by o.since";
+                    + "(select count(*) from " + quoted + ".parked_messages m where m.consumer_group = o.consumer_group"
+                    + " and m.order_key = o.order_key) from " + quoted + ".parked_orders o order by o.since";
             try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) {
                     parked.add(new ParkedOrder(schema, rs.getString(1), rs.getString(2), rs.getString(3),

@@ -1,6 +1,7 @@
 package io.orderflow.common.db;
 
 import io.orderflow.common.config.Config;
+import io.orderflow.common.kafka.KafkaConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,9 +123,7 @@ public final class Retention implements AutoCloseable {
 
     /** The longest time a record of the topics may stay in the log; empty when one of them keeps records forever. */
     Optional<Duration> redeliveryWindow() throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-retention");
+        Properties props = new KafkaConfig(config).admin("orderflow-retention");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
         try (Admin admin = Admin.create(props)) {

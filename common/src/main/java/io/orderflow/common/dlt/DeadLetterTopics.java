@@ -31,8 +31,7 @@ public final class DeadLetterTopics implements AutoCloseable {
     public DeadLetterTopics(Config config, Duration timeout) {
         this.timeout = timeout;
         int ms = (int) Math.max(1, timeout.toMillis());
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        Properties adminProps = new KafkaConfig(config).admin("orderflow-dlt-admin");
         adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
         this.admin = Admin.create(adminProps);

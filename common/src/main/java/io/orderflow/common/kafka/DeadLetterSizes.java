@@ -28,9 +28,7 @@ public final class DeadLetterSizes implements AutoCloseable {
     private final ScrapeSample<Map<String, Long>> sizes;
 
     private DeadLetterSizes(Config config, MeterRegistry registry) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-dlt-metrics");
+        Properties props = new KafkaConfig(config).admin("orderflow-dlt-metrics");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
         this.admin = Admin.create(props);

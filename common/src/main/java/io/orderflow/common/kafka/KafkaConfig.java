@@ -55,6 +55,7 @@ public final class KafkaConfig {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt("ORDERFLOW_CONSUMER_MAX_POLL_RECORDS", 500));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return p;
@@ -73,6 +74,7 @@ public final class KafkaConfig {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt("ORDERFLOW_REPLICATION_FACTOR", 1));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), fetchMaxWaitMs());
         // Process whatever is fetched: waiting to order records across input partitions by timestamp buys nothing here
         // (commands and outcomes come from independent writers) and costs a check of every partition per record.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
@@ -83,6 +85,15 @@ public final class KafkaConfig {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 64 * 1024);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), compression());
         return p;
+    }
+
+    /**
+     * How long the broker holds a fetch that finds nothing new. Data is returned the moment it arrives whatever this
+     * says, so a longer wait costs no latency; it only spares an idle system a round of empty fetches per consumer
+     * every 500 ms (Kafka's default).
+     */
+    private int fetchMaxWaitMs() {
+        return config.getInt("ORDERFLOW_CONSUMER_FETCH_MAX_WAIT_MS", 3000);
     }
 
     /**

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a queue of due work kept in a database table: {@code threads} threads each claim a batch of due items, perform
- * them one by one, and look again at once after a full batch. An idle thread waits until it is woken (by
- * {@link #wake()}, or by a NOTIFY of the table's {@code due_work_notify} trigger from any process) or the poll
- * interval passes; a failing claim backs off. {@link #close()} lets each thread finish the item in hand and gives back
+ * them one by one, and look again at once after a full batch (waking an idle thread to help). An idle thread waits
+ * until it is woken (by {@link #wake()}, or by a NOTIFY of the table's {@code due_work_notify} trigger from any
+ * process); only the first also looks when the poll interval passes (for work that became due by the clock), so an
+ * idle runner costs one claim per interval, not one per thread. A failing claim backs off. {@link #close()} lets each thread finish the item in hand and gives back
  * the rest of its batch.
  *
  * <p>The queue decides what "due" means and claims with a lease: in one short transaction it picks due rows
@@ -42,6 +43,8 @@ public final class DueWorkRunner<T> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DueWorkRunner.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Duration LISTEN_SLICE = Duration.ofMillis(250);
+    /** How long an idle thread other than the first waits when nothing wakes it (a safety net, not a poll). */
+    private static final Duration HELPER_IDLE_WAIT = Duration.ofMinutes(1);
 
     /** A table of due work, as one worker sees it. */
     public interface Queue<T> {
@@ -56,6 +59,14 @@ public final class DueWorkRunner<T> implements AutoCloseable {
 
         /** Gives back an item claimed but not performed because the runner is closing. By default it waits out its lease. */
         default void release(T item) {
+        }
+
+        /**
+         * Called after each batch with the items {@link #perform} completed, so a queue can record their ends in one
+         * statement rather than one transaction each (by default {@code perform} recorded them). Throwing leaves them
+         * claimed: they are performed again once their lease runs out, so this suits at-least-once work only.
+         */
+        default void performed(List<T> items) {
         }
     }
 
@@ -85,11 +96,14 @@ public final class DueWorkRunner<T> implements AutoCloseable {
         return new Builder<>(name, queue);
     }
 
-    /** New work may be due: idle threads look now rather than at their next poll. */
+    /**
+     * New work may be due: an idle thread looks now rather than at its next poll. One, not all: if it finds a full
+     * batch it wakes another, so helpers join as far as the work goes and a trickle costs one claim, not one per thread.
+     */
     public void wake() {
         synchronized (signal) {
             wakeups++;
-            signal.notifyAll();
+            signal.notify();
         }
     }
 
@@ -102,7 +116,10 @@ public final class DueWorkRunner<T> implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        wake();
+        synchronized (signal) {
+            wakeups++;
+            signal.notifyAll();
+        }
         List<Thread> all = new ArrayList<>(threads);
         if (listener != null) {
             all.add(listener);
@@ -120,7 +137,8 @@ public final class DueWorkRunner<T> implements AutoCloseable {
     private void start() {
         int instance = INSTANCES.incrementAndGet();
         for (int i = 1; i <= settings.threads(); i++) {
-            Thread thread = new Thread(this::run, name + "-" + instance + "-" + i);
+            Duration idleWait = i == 1 ? settings.pollInterval() : HELPER_IDLE_WAIT;
+            Thread thread = new Thread(() -> run(idleWait), name + "-" + instance + "-" + i);
             thread.setDaemon(true);
             threads.add(thread);
         }
@@ -132,7 +150,7 @@ public final class DueWorkRunner<T> implements AutoCloseable {
         threads.forEach(Thread::start);
     }
 
-    private void run() {
+    private void run(Duration idleWait) {
         int failures = 0;  // claims failed in a row
         while (!closing) {
             long seen;
@@ -150,27 +168,42 @@ public final class DueWorkRunner<T> implements AutoCloseable {
                 pause(wait);
                 continue;
             }
+            if (batch.size() == settings.batchSize()) {
+                wake();  // probably more is due: an idle thread helps
+            }
             performAll(batch);
             if (batch.size() < settings.batchSize()) {
-                await(seen, settings.pollInterval());
+                await(seen, idleWait);
             }
         }
     }
 
     private void performAll(List<T> batch) {
+        List<T> done = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             if (closing) {
                 releaseAll(batch.subList(i, batch.size()));
-                return;
+                break;
             }
             T item = batch.get(i);
             try {
                 queue.perform(item);
-                performed.increment();
+                done.add(item);
             } catch (Exception e) {
                 failed.increment();
                 log.error("{}: performing {} failed; it is tried again when its lease runs out", name, item, e);
             }
+        }
+        if (done.isEmpty()) {
+            return;
+        }
+        try {
+            queue.performed(done);
+            performed.increment(done.size());
+        } catch (RuntimeException e) {
+            failed.increment(done.size());
+            log.error("{}: recording {} performed items failed; they are performed again when their lease runs out",
+                    name, done.size(), e);
         }
     }
 
@@ -280,7 +313,7 @@ public final class DueWorkRunner<T> implements AutoCloseable {
             return this;
         }
 
-        /** How long an idle thread waits for a wake-up before it looks anyway. */
+        /** How long the first thread, when idle, waits for a wake-up before it looks anyway (the others only wait). */
         public Builder<T> pollInterval(Duration interval) {
             this.pollInterval = interval;
             return this;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -121,6 +122,41 @@ class DueWorkRunnerTest {
         assertThat(count("status = 'pending' and attempts = 0 and next_attempt_at <= now()")).isEqualTo(4);
     }
 
+    @Test
+    void anIdleRunnerLooksOncePerPollIntervalNotOncePerThread() {
+        Items items = new Items(db, Duration.ofMinutes(1), item -> { });
+        start(items, 4, 10, Duration.ofMillis(200));
+
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+
+        // Each thread looks once at start, then only the first every 200 ms: ~14 claims in 2 s, where four polling
+        // threads would make ~44.
+        assertThat(items.claims).isLessThan(25);
+    }
+
+    @Test
+    void theQueueRecordsEachBatchsPerformedItemsAtOnce() {
+        for (int i = 0; i < 6; i++) {
+            insert("w-" + i);
+        }
+        insert("w-bad");
+        Items items = new Items(db, Duration.ofMinutes(10), item -> {
+            if (item.equals("w-bad")) {
+                throw new IllegalStateException("cannot");
+            }
+        });
+        start(items, 1, 4, LONG_POLL);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("status = 'done'") == 6);
+        await().atMost(Duration.ofSeconds(5)).until(() -> items.performedBatches.stream().mapToInt(List::size).sum() == 6);
+        // Two batches (4 + 3 claimed), each reported once with what completed; the failed item in neither.
+        assertThat(items.performedBatches).hasSize(2);
+        assertThat(items.performedBatches.stream().flatMap(List::stream))
+                .containsExactlyInAnyOrder("w-0", "w-1", "w-2", "w-3", "w-4", "w-5");
+        assertThat(registry.get("orderflow.work.items").tag("outcome", "performed").counter().count()).isEqualTo(6);
+        assertThat(registry.get("orderflow.work.items").tag("outcome", "failed").counter().count()).isEqualTo(1);
+    }
+
     private DueWorkRunner<String> start(Items items, int threads, int batchSize, Duration poll) {
         DueWorkRunner<String> runner = DueWorkRunner.builder("test-work", items)
                 .threads(threads)
@@ -157,6 +193,7 @@ class DueWorkRunnerTest {
         volatile int claims;
         volatile long firstClaimNanos;
         volatile long firstSuccessfulClaimNanos;
+        final List<List<String>> performedBatches = new CopyOnWriteArrayList<>();
 
         Items(Database db, Duration lease, Consumer<String> work) {
             this.db = db;
@@ -196,6 +233,11 @@ class DueWorkRunnerTest {
             db.jdbi().useHandle(h -> h.execute("""
                     update work_items set status = 'done', performed_by = array_append(performed_by, ?)
                     where id = ?""", Thread.currentThread().getName(), item));
+        }
+
+        @Override
+        public void performed(List<String> items) {
+            performedBatches.add(List.copyOf(items));
         }
 
         @Override

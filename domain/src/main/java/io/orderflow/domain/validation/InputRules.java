@@ -27,6 +27,9 @@ public final class InputRules {
     public static final int MAX_TEXT_LENGTH = 500;
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    // Compiled once: every command is checked against them, on the engine's hot path.
+    private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
     private static final int SHOWN = 40;
 
     private InputRules() {}
@@ -70,7 +73,7 @@ public final class InputRules {
         }
         Currency currency;
         try {
-            currency = code.matches("[A-Z]{3}") ? Currency.getInstance(code) : null;
+            currency = CURRENCY_CODE.matcher(code).matches() ? Currency.getInstance(code) : null;
         } catch (IllegalArgumentException unknown) {
             currency = null;
         }
@@ -110,7 +113,7 @@ public final class InputRules {
     /** Reads a typed quantity, e.g. {@code 2}, refusing what is not a whole number within the limit. */
     public static int parseQuantity(String field, String text) {
         String t = text == null ? "" : text.trim();
-        if (!t.matches("[+-]?\\d+")) {
+        if (!WHOLE_NUMBER.matcher(t).matches()) {
             throw invalid(field, "quantity " + shown(t) + " must be a whole number from 1 to " + MAX_QUANTITY);
         }
         BigDecimal value = new BigDecimal(t);

@@ -1,6 +1,5 @@
 package io.orderflow.sandbox;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +14,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes tracking events to webhook subscribers: per subscriber in publication order, one delivery in flight, and
- * a failed delivery (connection error, timeout or non-2xx) retried with exponential backoff. Delivery is at least
- * once; receivers dedupe on eventId. After maxAttempts an event is given up (logged) so later ones can flow.
+ * Pushes tracking events to webhook subscribers the way real carriers do: many deliveries in flight at once (up to
+ * {@link #MAX_IN_FLIGHT} per subscriber), but one shipment's events one at a time in publication order, and a failed
+ * delivery (connection error, timeout or non-2xx) retried with exponential backoff while the other shipments' events
+ * flow on. Delivery is at least once; receivers dedupe on eventId. After maxAttempts an event is given up (logged) so
+ * its shipment's later events can flow.
  *
  * <p>Like Stripe's and Shippo's, each delivery attempt is signed afresh: {@code X-Carrier-Signature: t=<unix
  * seconds>,v1=<hex HMAC-SHA256 of "t.body" under the shared secret>}, so a receiver can refuse forged, stale and
@@ -36,17 +39,33 @@ final class WebhookDispatcher implements AutoCloseable {
     static final String EVENT_ID_HEADER = "X-Sandbox-Event-Id";
     static final String ATTEMPT_HEADER = "X-Sandbox-Delivery-Attempt";
     static final String SIGNATURE_HEADER = "X-Carrier-Signature";
+    /** Deliveries in flight per subscriber: one receiver that answers slowly (or refuses) never holds up the rest. */
+    static final int MAX_IN_FLIGHT = 16;
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
 
     /** A registered receiver; fromConfig ones (env at start) survive /sandbox/reset. */
     record Subscription(String id, String url, boolean fromConfig) {
     }
 
+    /** One shipment's undelivered events for one subscriber, oldest first. */
+    private static final class Lane {
+        final String trackingNumber;
+        final Deque<TrackingEvent> events = new ArrayDeque<>();
+        int attempts;
+
+        Lane(String trackingNumber) {
+            this.trackingNumber = trackingNumber;
+        }
+    }
+
     private static final class Subscriber {
         final Subscription subscription;
-        final Deque<TrackingEvent> queue = new ArrayDeque<>();
-        boolean scheduled;
-        int attempts;
+        /** Lanes with undelivered events, by tracking number. */
+        final Map<String, Lane> lanes = new LinkedHashMap<>();
+        /** Lanes whose head may be sent now (not in flight, not waiting for a retry), in the order they became so. */
+        final Deque<Lane> ready = new ArrayDeque<>();
+        int inFlight;
+        int pending;
         long delivered;
         long givenUp;
         long failedAttempts;
@@ -63,7 +82,8 @@ final class WebhookDispatcher implements AutoCloseable {
     private final Duration timeout;
     private final String secret;
     private final HttpClient http;
-    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
+    /** Only timers (retries); the sends themselves are asynchronous. */
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sandbox-webhooks");
         t.setDaemon(true);
         return t;
@@ -119,7 +139,7 @@ final class WebhookDispatcher implements AutoCloseable {
             m.put("id", s.subscription.id());
             m.put("url", s.subscription.url());
             m.put("source", s.subscription.fromConfig() ? "config" : "api");
-            m.put("pending", s.queue.size());
+            m.put("pending", s.pending);
             m.put("delivered", s.delivered);
             m.put("failedAttempts", s.failedAttempts);
             m.put("givenUp", s.givenUp);
@@ -130,8 +150,16 @@ final class WebhookDispatcher implements AutoCloseable {
 
     synchronized void publish(TrackingEvent event) {
         for (Subscriber s : subscribers.values()) {
-            s.queue.addLast(event);
-            schedule(s, 0);
+            Lane lane = s.lanes.get(event.trackingNumber());
+            if (lane == null) {
+                lane = new Lane(event.trackingNumber());
+                s.lanes.put(lane.trackingNumber, lane);
+                s.ready.addLast(lane);
+            }
+            // An existing lane is ready, in flight or waiting for a retry: the event goes out after the earlier ones.
+            lane.events.addLast(event);
+            s.pending++;
+            pump(s);
         }
     }
 
@@ -139,8 +167,11 @@ final class WebhookDispatcher implements AutoCloseable {
     synchronized void reset() {
         subscribers.values().removeIf(s -> !s.subscription.fromConfig());
         for (Subscriber s : subscribers.values()) {
-            s.queue.clear();
-            s.attempts = 0;
+            // Sends in flight find their lane gone and change nothing.
+            s.lanes.clear();
+            s.ready.clear();
+            s.inFlight = 0;
+            s.pending = 0;
             s.lastError = null;
         }
     }
@@ -148,64 +179,78 @@ final class WebhookDispatcher implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        executor.shutdownNow();
+        timers.shutdownNow();
     }
 
-    private void schedule(Subscriber s, long delayMs) {
-        if (s.scheduled || s.queue.isEmpty() || closed) {
-            return;
+    /** Sends the heads of ready lanes while the subscriber has room for more deliveries in flight. */
+    private void pump(Subscriber s) {
+        while (!closed && s.inFlight < MAX_IN_FLIGHT && !s.ready.isEmpty()) {
+            Lane lane = s.ready.pollFirst();
+            TrackingEvent event = lane.events.peekFirst();
+            int attempt = ++lane.attempts;
+            s.inFlight++;
+            send(s.subscription.url(), event, attempt)
+                    .whenComplete((error, thrown) -> finished(s, lane, event, attempt,
+                            thrown != null ? thrown.toString() : error));
         }
-        s.scheduled = true;
-        executor.schedule(() -> attempt(s), delayMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Sends the head of the subscriber's queue outside the lock; the lock only guards bookkeeping. */
-    private void attempt(Subscriber s) {
-        TrackingEvent event;
-        int attempt;
-        synchronized (this) {
-            event = s.queue.peekFirst();
-            if (event == null || subscribers.get(s.subscription.id()) != s) {
-                s.scheduled = false;
-                return;
-            }
-            attempt = ++s.attempts;
+    private synchronized void finished(Subscriber s, Lane lane, TrackingEvent event, int attempt, String error) {
+        if (subscribers.get(s.subscription.id()) != s || s.lanes.get(lane.trackingNumber) != lane
+                || lane.events.peekFirst() != event) {
+            return;  // reset or unregistered meanwhile
         }
-        String error = send(s.subscription.url(), event, attempt);
-        synchronized (this) {
-            s.scheduled = false;
-            if (s.queue.peekFirst() != event) {
-                schedule(s, 0); // reset or unregistered meanwhile
-                return;
-            }
-            if (error == null) {
-                s.queue.removeFirst();
-                s.attempts = 0;
-                s.delivered++;
-                s.lastError = null;
-                schedule(s, 0);
-                return;
-            }
+        s.inFlight--;
+        if (error == null) {
+            s.delivered++;
+            s.lastError = null;
+            next(s, lane);
+        } else {
             s.failedAttempts++;
             s.lastError = error;
             if (attempt >= maxAttempts) {
                 log.warn("carrier: giving up on event {} to {} after {} attempts: {}",
                         event.eventId(), s.subscription.url(), attempt, error);
-                s.queue.removeFirst();
-                s.attempts = 0;
                 s.givenUp++;
-                schedule(s, 0);
+                next(s, lane);
             } else {
                 long delay = backoff(attempt);
                 log.info("carrier: delivery of {} to {} failed (attempt {}): {}; retrying in {} ms",
                         event.eventId(), s.subscription.url(), attempt, error, delay);
-                schedule(s, delay);
+                retryLater(s, lane, delay);
             }
+        }
+        pump(s);
+    }
+
+    /** The lane's head is done with: its next event becomes ready, or the lane goes. */
+    private void next(Subscriber s, Lane lane) {
+        lane.events.removeFirst();
+        lane.attempts = 0;
+        s.pending--;
+        if (lane.events.isEmpty()) {
+            s.lanes.remove(lane.trackingNumber);
+        } else {
+            s.ready.addLast(lane);
         }
     }
 
-    /** Null when the receiver acknowledged with 2xx, else a short description of the failure. */
-    private String send(String url, TrackingEvent event, int attempt) {
+    private void retryLater(Subscriber s, Lane lane, long delayMs) {
+        if (closed) {
+            return;
+        }
+        timers.schedule(() -> {
+            synchronized (this) {
+                if (subscribers.get(s.subscription.id()) == s && s.lanes.get(lane.trackingNumber) == lane) {
+                    s.ready.addFirst(lane);  // it has waited its turn already
+                    pump(s);
+                }
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes with null when the receiver acknowledged with 2xx, else with a short description of the failure. */
+    private CompletableFuture<String> send(String url, TrackingEvent event, int attempt) {
         String body = Json.write(event);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
@@ -216,15 +261,12 @@ final class WebhookDispatcher implements AutoCloseable {
         if (secret != null) {
             request.header(SIGNATURE_HEADER, signature(secret, Instant.now().getEpochSecond(), body));
         }
-        try {
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
-        } catch (IOException e) {
-            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+                .thenApply(response -> response.statusCode() / 100 == 2 ? (String) null : "HTTP " + response.statusCode())
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                });
     }
 
     /** The signature header's value for {@code body} sent at {@code epochSecond}. */

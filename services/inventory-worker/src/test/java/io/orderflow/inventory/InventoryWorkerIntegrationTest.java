@@ -228,13 +228,16 @@ class InventoryWorkerIntegrationTest {
     }
 
     @Test
-    void eventsThatAreNotStockRequestsAreIgnored() {
+    void eventsThatAreNotStockRequestsAreNotAnsweredAndOtherOrdersGoOn() {
         String order = newOrderId("other");
         String capture = requestId(order);
         bed.send(Requests.request(order, List.of(), Requests.requested(capture, Transition.PAY,
                 Effect.CAPTURE_PAYMENT, false, null)));
 
-        bed.request(Requests.release(order, requestId(order), null));
+        // The misrouted request is dead-lettered, and its order's later requests wait behind it (parked), so the
+        // worker shows it goes on with another order.
+        String next = newOrderId("next");
+        bed.request(Requests.release(next, requestId(next), null));
 
         assertThat(bed.outcomes().answers(order, capture)).isEmpty();
     }

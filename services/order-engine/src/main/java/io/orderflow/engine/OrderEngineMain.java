@@ -7,6 +7,7 @@ import io.orderflow.common.kafka.StreamsRunner;
 import io.orderflow.domain.BusinessHours;
 import io.orderflow.domain.OrderMachine;
 import io.orderflow.domain.Rules;
+import io.orderflow.domain.StallPolicy;
 import io.orderflow.domain.Timeouts;
 import java.time.Duration;
 
@@ -42,9 +43,31 @@ public final class OrderEngineMain {
                     config.getDuration("ORDERFLOW_TIMEOUT_IN_FLIGHT", Timeouts.DEFAULTS.inFlight()),
                     config.getDuration("ORDERFLOW_TIMEOUT_HELD", Timeouts.DEFAULTS.held()),
                     config.getDuration("ORDERFLOW_TIMEOUT_UNPAID", Timeouts.DEFAULTS.unpaid()),
-                    config.getDuration("ORDERFLOW_TIMEOUT_DELIVERY", Timeouts.DEFAULTS.delivery())));
+                    config.getDuration("ORDERFLOW_TIMEOUT_DELIVERY", Timeouts.DEFAULTS.delivery()),
+                    config.getDuration("ORDERFLOW_TIMEOUT_FOLLOW_UP", Timeouts.DEFAULTS.followUp())),
+                    stallPolicy(config));
             default -> throw new IllegalArgumentException(
                     "ORDERFLOW_ENGINE_MODE='" + mode + "' is not one of: choreographed, direct");
+        };
+    }
+
+    /**
+     * {@code ORDERFLOW_STALL_POLICY}: {@code retry} (default) or {@code none} (a stalled order waits for a person);
+     * with retry, {@code ORDERFLOW_RESERVE_RETRY_EVERY} / {@code ORDERFLOW_RESERVE_ATTEMPTS} (then cancel) and
+     * {@code ORDERFLOW_LABEL_RETRY_FIRST} / {@code ORDERFLOW_LABEL_ATTEMPTS} (doubling, then flag); 0 attempts = no limit.
+     */
+    static StallPolicy stallPolicy(Config config) {
+        String policy = config.get("ORDERFLOW_STALL_POLICY", "retry");
+        StallPolicy d = StallPolicy.DEFAULTS;
+        return switch (policy) {
+            case "none" -> StallPolicy.NONE;
+            case "retry" -> new StallPolicy(true,
+                    config.getDuration("ORDERFLOW_RESERVE_RETRY_EVERY", d.reserveEvery()),
+                    config.getInt("ORDERFLOW_RESERVE_ATTEMPTS", d.reserveAttempts()),
+                    config.getDuration("ORDERFLOW_LABEL_RETRY_FIRST", d.labelFirstRetry()),
+                    config.getInt("ORDERFLOW_LABEL_ATTEMPTS", d.labelAttempts()));
+            default -> throw new IllegalArgumentException(
+                    "ORDERFLOW_STALL_POLICY='" + policy + "' is not one of: retry, none");
         };
     }
 

@@ -61,6 +61,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     private KeyValueStore<String, OrderRecord> orders;
     private KeyValueStore<String, String> deadlines;
     private PartitionState partition;
+    private InputDelay inputDelay;
 
     OrderProcessor(OrderMachine machine, EngineSettings settings) {
         this.machine = machine;
@@ -73,11 +74,13 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         this.orders = context.getStateStore(EngineTopology.ORDERS_STORE);
         this.deadlines = context.getStateStore(EngineTopology.DEADLINES_STORE);
         this.partition = new PartitionState(context.getStateStore(EngineTopology.PARTITION_STORE));
+        this.inputDelay = new InputDelay(now(), settings.scanInterval().multipliedBy(2));
         context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
     public void process(Record<String, EngineInput> record) {
+        inputDelay.processed(record.timestamp(), now());
         if (record.value() instanceof EngineInput.Command c && c.command() != null) {
             try (LogContext ignored = LogContext.of(record.key(), c.command())) {
                 handle(record, c.command());
@@ -183,9 +186,8 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
                 deadlines.delete(entry.key); // the order moved on since this deadline was set
                 continue;
             }
-            Instant workerHeard = current.inFlight()
-                    .map(f -> partition.lastHeard(Topics.requestsFor(f.effect()).name())).orElse(null);
-            Reaction reaction = machine.onDeadline(current, now, workerHeard);
+            Reaction reaction = machine.onDeadline(current, now,
+                    effect -> inputDelay.workerLastHeard(partition.lastHeard(Topics.requestsFor(effect).name()), now));
             OrderSnapshot snapshot = save(current, reaction.order());
             emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now,
                     Principals.ENGINE);

@@ -12,6 +12,8 @@ import io.orderflow.domain.Order;
 import io.orderflow.domain.OrderDetails;
 import io.orderflow.domain.OrderLine;
 import io.orderflow.domain.RejectionCode;
+import io.orderflow.domain.Retry;
+import io.orderflow.domain.WatchedRequest;
 import io.orderflow.schema.EffectOutcome;
 import io.orderflow.schema.OrderCommand;
 import io.orderflow.schema.OrderRecord;
@@ -46,7 +48,10 @@ final class Records {
         OrderSnapshot s = r.getOrder();
         Workflow workflow = new Workflow(r.getInFlight() == null ? null : inFlight(r.getInFlight()), r.getRequestSeq(),
                 r.getAbandonedRequests(), s.getNote(), r.getStateSince() != null ? r.getStateSince() : s.getUpdatedAt(),
-                r.getOverdueFlagged(), r.getCorrelationId());
+                r.getOverdueFlagged(), r.getCorrelationId(),
+                r.getFollowUps().stream().map(Records::watched).toList(), r.getFlag(),
+                r.getRetryTransition() == null ? null
+                        : new Retry(r.getRetryTransition(), r.getRetryAttempts(), r.getRetryAt()));
         return new Order(s.getOrderId(), s.getState(), s.getVersion(), details(s.getDetails()), money(s.getTotal()),
                 s.getPlacedAt(), s.getUpdatedAt(), r.getProcessed().stream().map(Records::outcome).toList(),
                 new Fulfilment(s.getPaymentReference(), s.getLabelId(), s.getTrackingNumber()), workflow);
@@ -63,6 +68,11 @@ final class Records {
                 .setStateSince(w.stateSince())
                 .setOverdueFlagged(w.overdueFlagged())
                 .setCorrelationId(w.correlationId())
+                .setFollowUps(w.followUps().stream().map(Records::watched).toList())
+                .setFlag(w.flag())
+                .setRetryTransition(w.retry() == null ? null : w.retry().transition())
+                .setRetryAttempts(w.retry() == null ? 0 : w.retry().attempts())
+                .setRetryAt(w.retry() == null ? null : w.retry().at())
                 .build();
     }
 
@@ -82,7 +92,7 @@ final class Records {
     private static InFlight inFlight(io.orderflow.schema.InFlight f) {
         return new InFlight(f.getRequestId(), f.getTransition(), f.getEffect(), blankToNull(f.getCommandId()),
                 actor(f.getActor()), blankToNull(f.getCorrelationId()), f.getReason(), f.getStartedAt() != null ? f.getStartedAt() : f.getDeadline(),
-                f.getDeadline(), f.getHeldReason());
+                f.getDeadline(), f.getHeldReason(), f.getHeldUntil());
     }
 
     private static io.orderflow.schema.InFlight inFlight(InFlight f) {
@@ -91,8 +101,18 @@ final class Records {
                 .setCommandId(f.commandId() == null ? "" : f.commandId())
                 .setActor(actor(f.actor())).setCorrelationId(f.correlationId() == null ? "" : f.correlationId())
                 .setReason(f.reason()).setDeadline(f.deadline()).setStartedAt(f.startedAt())
-                .setHeldReason(f.heldReason())
+                .setHeldReason(f.heldReason()).setHeldUntil(f.heldUntil())
                 .build();
+    }
+
+    private static WatchedRequest watched(io.orderflow.schema.WatchedRequest w) {
+        return new WatchedRequest(w.getRequestId(), w.getTransition(), w.getEffect(), w.getSentAt(), w.getDeadline(),
+                w.getHeldReason());
+    }
+
+    private static io.orderflow.schema.WatchedRequest watched(WatchedRequest w) {
+        return new io.orderflow.schema.WatchedRequest(w.requestId(), w.transition(), w.effect(), w.sentAt(),
+                w.deadline(), w.heldReason());
     }
 
     private static OrderDetails details(io.orderflow.schema.OrderDetails d) {

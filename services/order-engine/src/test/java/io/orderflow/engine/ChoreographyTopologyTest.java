@@ -299,6 +299,7 @@ class ChoreographyTopologyTest {
     @Test
     void shippedOrderWithNoDeliveryIsFlaggedOnce() {
         shippedOrder("o-9");
+        inventory.pipeInput("o-9", outcome("o-9", "o-9-f4", Effect.DEDUCT_STOCK, OutcomeStatus.SUCCEEDED));
         events.readValuesToList();
 
         driver.advanceWallClockTime(Duration.ofDays(3).plusSeconds(1));
@@ -308,6 +309,40 @@ class ChoreographyTopologyTest {
         assertThat(emitted).hasSize(1);
         assertThat(((TransitionUpdate) emitted.get(0).getBody()).getStatus()).isEqualTo(UpdateStatus.FLAGGED);
         assertThat(emitted.get(0).getOrder().getState()).isEqualTo(OrderState.SHIPPED);
+    }
+
+    /** Issue 11, gap 1: a compensation its worker dead-lettered gets no answer; its deadline flags the order. */
+    @Test
+    void aDeadLetteredCompensationFlagsItsOrderByItsDeadline() {
+        send(place("o-20"));
+        inventory.pipeInput("o-20", outcome("o-20", "o-20-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+        send(take("o-20", Transition.CANCEL, Role.SUPPORT));
+        List<OrderEvent> sent = inventoryRequests.readValuesToList();
+        EffectRequested release = request(sent.get(sent.size() - 1));
+        assertThat(release.getEffect()).isEqualTo(Effect.RELEASE_STOCK);
+        // The capture the cancel preempted is voided; the inventory worker dead-letters the release: no outcome comes.
+        payment.pipeInput("o-20", outcome("o-20", "o-20-f3", Effect.VOID_PAYMENT, OutcomeStatus.SUCCEEDED));
+        events.readValuesToList();
+
+        driver.advanceWallClockTime(Duration.ofHours(1).minusSeconds(5));
+        assertThat(events.readValuesToList()).as("nothing before its deadline").isEmpty();
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        List<OrderEvent> flagged = events.readValuesToList();
+        assertThat(flagged).singleElement().satisfies(e -> {
+            TransitionUpdate u = (TransitionUpdate) e.getBody();
+            assertThat(u.getStatus()).isEqualTo(UpdateStatus.FLAGGED);
+            assertThat(u.getReason()).contains(release.getRequestId(), "needs attention");
+            assertThat(e.getOrder().getState()).isEqualTo(OrderState.CANCELLED);
+        });
+        OrderRecord stored = driver.<String, OrderRecord>getKeyValueStore(EngineTopology.ORDERS_STORE).get("o-20");
+        assertThat(stored.getFlag()).as("the flag lives in the order's state").contains(release.getRequestId());
+        assertThat(stored.getFollowUps()).isEmpty();
+
+        // A late or repeated failure of the same request does not flag twice.
+        inventory.pipeInput("o-20", outcome("o-20", release.getRequestId(), Effect.RELEASE_STOCK, OutcomeStatus.FAILED));
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(events.readValuesToList()).isEmpty();
     }
 
     @Test

@@ -89,7 +89,8 @@ final class PaymentOperations {
                 if ("authorization_not_capturable".equals(e.code())) {
                     return settled(capture, gateway.authorization(auth.id()), "capture refused: " + e.getMessage());
                 }
-                throw e;
+                // Refused after a successful authorization: void it, so no hold is left open on the card.
+                return release(capture, auth, "the gateway's refusal to capture (" + e.getMessage() + ")");
             }
         } catch (RemoteCallException.Unavailable e) {
             return new NotNow(e.getMessage(), e.circuitOpen());
@@ -98,7 +99,10 @@ final class PaymentOperations {
         }
     }
 
-    /** A cancelled capture that got as far as an authorization: release the hold instead of taking the money. */
+    /**
+     * A capture that got as far as an authorization but must not take the money (cancelled, or the capture was
+     * refused): release the hold.
+     */
     private Result release(Payment capture, Authorization auth, String cancelledBy)
             throws RemoteCallException.Unavailable {
         try {

@@ -161,6 +161,23 @@ class PaymentWorkerIntegrationTest {
         assertThat(books.sum("capture")).isEqualTo(2999);
     }
 
+    /** Issue 11, gap 3: a capture refused after a successful authorization leaves no open authorization. */
+    @Test
+    void refusedCaptureVoidsItsAuthorization() {
+        String orderId = newOrderId("refused");
+        bed.gateway().fault("""
+                [{"route": "/v1/authorizations/{id}/capture", "kind": "status", "status": 422, "times": 1}]""");
+
+        EffectOutcome outcome = bed.request(Requests.capture(Requests.order(orderId, "pm_card_ok"), requestId(orderId)));
+
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.FAILED);
+        assertThat(outcome.getReason()).contains("voided, nothing captured");
+        Books books = bed.gateway().books(orderId);
+        assertThat(books.count("authorization")).isEqualTo(1);
+        assertThat(books.count("capture")).isZero();
+        assertThat(books.count("void")).as("no authorization left open").isEqualTo(1);
+    }
+
     @Test
     void chargeWhoseAnswerWasLostIsNotRepeated() {
         String orderId = newOrderId("lost");

@@ -104,7 +104,8 @@ final class Choreography implements AutoCloseable {
                 .with("ORDERFLOW_INVENTORY_SEED", inventorySeed)
                 .with("ORDERFLOW_OUTBOX_POLL_INTERVAL", "2s");
         for (String service : SERVICES) {
-            shared = shared.with("ORDERFLOW_" + service.toUpperCase() + "_GROUP", "e2e-" + service + "-" + run);
+            // Named after the service, so its principal's ACLs (infra/config/kafka-acls.txt) cover them when secured.
+            shared = shared.with("ORDERFLOW_" + service.toUpperCase() + "_GROUP", service + "-worker-e2e-" + run);
         }
         TestKafka testKafka = TestKafka.create(shared);
         closeables.add(testKafka);
@@ -165,7 +166,7 @@ final class Choreography implements AutoCloseable {
     }
 
     private String engineApplicationId() {
-        return "e2e-engine-" + run;
+        return "orderflow-engine-e2e-" + run;
     }
 
     /**

@@ -76,13 +76,16 @@ public final class Benchmark {
     static final class EngineCommand implements Callable<Integer> {
         @Option(names = "--prefix", required = true) String prefix;
         @Option(names = "--orders", defaultValue = "20000") int orders;
+        @Option(names = "--latency-rate", defaultValue = "2000", description = "Commands/s for the latency") int latencyRate;
+        @Option(names = "--latency-seconds", defaultValue = "30") int latencySeconds;
+        @Option(names = "--warmup-seconds", defaultValue = "5") int warmupSeconds;
         @Option(names = "--timeout", defaultValue = "PT5M") Duration timeout;
         @Option(names = "--out", required = true) Path out;
 
         @Override
         public Integer call() throws Exception {
             OrderRun.awaitReady(CONFIG, prefix + "ready-", OrderState.PENDING, Duration.ofMinutes(5));
-            Scenario s = EngineAlone.measure(CONFIG, prefix, orders, timeout);
+            Scenario s = EngineAlone.measure(CONFIG, prefix, orders, latencyRate, latencySeconds, warmupSeconds, timeout);
             try (Admin admin = admin()) {
                 SystemProbe probe = new SystemProbe(CONFIG, admin);
                 s = new Scenario(s.name(), s.description(), s.transitions(), s.seconds(), s.transitionsPerS(), null,
@@ -101,7 +104,7 @@ public final class Benchmark {
         @Option(names = "--factor", defaultValue = "2") double factor;
         @Option(names = "--refinements", defaultValue = "2") int refinements;
         @Option(names = "--max", defaultValue = "5000") double max;
-        @Option(names = "--step-seconds", defaultValue = "20") int stepSeconds;
+        @Option(names = "--step-seconds", defaultValue = "30") int stepSeconds;
         @Option(names = "--drain", defaultValue = "PT60S") Duration drain;
         @Option(names = "--skus", defaultValue = "300") int skus;
         @Option(names = "--work", required = true) Path work;

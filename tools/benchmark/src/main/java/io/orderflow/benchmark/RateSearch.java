@@ -27,10 +27,20 @@ public final class RateSearch {
         this.max = max;
     }
 
-    /** A step is sustained when the system kept pace with what was offered and refused nothing. */
-    public static boolean sustained(double offeredTransitionsPerS, double achievedTransitionsPerS, long refused,
-                                    long rolledBack) {
-        return refused == 0 && rolledBack == 0 && achievedTransitionsPerS >= 0.9 * offeredTransitionsPerS;
+    /**
+     * A step is sustained when, over its judged window, the system kept pace with what was offered (state changes per
+     * second at least 90 % of five per offered order), its backlog did not grow (orders in flight grew by less than
+     * 10 % of the orders offered in the window: a system above capacity piles up what it cannot do, one below it
+     * holds a steady number in flight however long each order takes), and it refused or rolled back nothing.
+     *
+     * @param offeredOrdersPerS the step's rate
+     * @param inFlightGrowth    orders in flight (placed, not yet delivered) at the window's end minus at its start
+     */
+    public static boolean sustained(double offeredOrdersPerS, double achievedTransitionsPerS, double windowSeconds,
+                                    long inFlightGrowth, long refused, long rolledBack) {
+        double offeredTransitionsPerS = offeredOrdersPerS * Choreography.TRANSITIONS_PER_ORDER;
+        return refused == 0 && rolledBack == 0 && achievedTransitionsPerS >= 0.9 * offeredTransitionsPerS
+                && inFlightGrowth <= 0.1 * offeredOrdersPerS * windowSeconds;
     }
 
     /** The next rate to try, or empty when the search is over. */

@@ -45,11 +45,22 @@ class RateSearchTest {
     }
 
     @Test
-    void aStepIsSustainedOnlyAtPaceAndWithoutRefusalsOrRollbacks() {
-        assertThat(RateSearch.sustained(500, 460, 0, 0)).isTrue();
-        assertThat(RateSearch.sustained(500, 440, 0, 0)).isFalse();
-        assertThat(RateSearch.sustained(500, 500, 1, 0)).isFalse();
-        assertThat(RateSearch.sustained(500, 500, 0, 3)).isFalse();
+    void aStepIsSustainedOnlyAtPaceWithoutAGrowingBacklogAndWithoutRefusalsOrRollbacks() {
+        // 100 orders/s = 500 transitions/s offered, judged over 20 s (2,000 orders offered in the window).
+        assertThat(RateSearch.sustained(100, 460, 20, 0, 0, 0)).isTrue();
+        assertThat(RateSearch.sustained(100, 440, 20, 0, 0, 0)).isFalse();
+        assertThat(RateSearch.sustained(100, 500, 20, 0, 1, 0)).isFalse();
+        assertThat(RateSearch.sustained(100, 500, 20, 0, 0, 3)).isFalse();
+    }
+
+    @Test
+    void aLongPipelineIsNotABacklogButAPileUpIs() {
+        // Many orders in flight at a steady level (each takes seconds to delivered): sustained.
+        assertThat(RateSearch.sustained(100, 500, 20, 150, 0, 0)).isTrue();
+        assertThat(RateSearch.sustained(100, 500, 20, -40, 0, 0)).isTrue();
+        // Keeping pace on average while 250 more orders wait at the end than at the start (12 % of those offered):
+        // the system is falling behind.
+        assertThat(RateSearch.sustained(100, 480, 20, 250, 0, 0)).isFalse();
     }
 
     @Test

@@ -23,7 +23,7 @@ class ReportWritingTest {
     private static RunReport report() {
         return new RunReport("abc1234", "2026-12-01T03:00:00Z", "scripts/benchmark.sh --quick",
                 new RunReport.Machine(2, 24_000, "Debian 17.0.15", "Linux"), 10.0, List.of(
-                        new Choreography.Step(10, 50, 49, 0, 0, true)),
+                        new Choreography.Step(10, 50, 49, 20, 40, 42, 0, 0, true)),
                 RunReport.withRatios(List.of(scenario("baseline", 50_000), scenario("engine", 10_000))),
                 new RunReport.Checks(true, List.of()), "x.svg");
     }

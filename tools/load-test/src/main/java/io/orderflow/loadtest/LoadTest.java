@@ -45,6 +45,10 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT15M", description = "Give up waiting after this (ISO-8601)")
     Duration timeout;
 
+    @Option(names = "--stall", defaultValue = "PT45S",
+            description = "Stop waiting when no order moved for this long after the last was placed (ISO-8601)")
+    Duration stall;
+
     @Option(names = "--until", defaultValue = "DELIVERED", description = "State that counts as done (e.g. PAID)")
     OrderState until;
 
@@ -92,6 +96,8 @@ public final class LoadTest implements Callable<Integer> {
             int done = 0;
             long deadline = start + timeout.toNanos();
             long lastReport = start;
+            long lastNews = start;
+            boolean stalled = false;
             while (done < orders && System.nanoTime() < deadline) {
                 // Place as many as the rate allows now, then read what came back.
                 long allowed = rate > 0 ? Math.min(orders, (System.nanoTime() - start) * rate / 1_000_000_000L + 1) : orders;
@@ -104,6 +110,7 @@ public final class LoadTest implements Callable<Integer> {
                             orderId.getBytes(StandardCharsets.UTF_8),
                             Topics.ORDER_COMMANDS.valueSerde().serializer().serialize(null, Orders.place(orderId, skus, random))));
                     placed++;
+                    lastNews = t.placedAtNanos;
                     if (rate > 0 && placed >= allowed) {
                         break;
                     }
@@ -115,6 +122,7 @@ public final class LoadTest implements Callable<Integer> {
                         continue;
                     }
                     long now = System.nanoTime();
+                    lastNews = now;
                     if (e.getBody() instanceof StateChanged c) {
                         if (t.firstEventNanos == 0) {
                             t.firstEventNanos = now;
@@ -137,6 +145,13 @@ public final class LoadTest implements Callable<Integer> {
                     System.out.printf("    %5.0fs placed %d, %s %d%n", (lastReport - start) / 1e9, placed,
                             until.name().toLowerCase(), done);
                 }
+                if (placed == orders && System.nanoTime() - lastNews > stall.toNanos()) {
+                    stalled = true;
+                    break;
+                }
+            }
+            if (stalled) {
+                System.out.printf("==> nothing moved for %d s: giving up the wait (--stall)%n", stall.toSeconds());
             }
             producer.flush();
             report(tracks, placeToEventMicros, stepMicros, start, done);

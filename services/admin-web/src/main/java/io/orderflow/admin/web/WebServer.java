@@ -40,6 +40,7 @@ public final class WebServer implements AutoCloseable {
             cfg.routes.before(WebServer::securityHeaders);
             api.install(cfg.routes);
             pages.install(cfg.routes);
+            new OpsPages(parts, templates).install(cfg.routes);
         });
         app.start(host, port);
         return new WebServer(app);

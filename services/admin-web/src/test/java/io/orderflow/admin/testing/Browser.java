@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -66,8 +67,7 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement waitFor(String css, Duration atMost) {
-        return new WebDriverWait(driver, atMost)
-                .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+        return waiting(atMost).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
     /** Waits until the element's text contains {@code text} (the page updates itself; nobody reloads). */
@@ -76,9 +76,15 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement waitForText(String css, String text, Duration atMost) {
-        new WebDriverWait(driver, atMost)
-                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        waiting(atMost).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
         return driver.findElement(By.cssSelector(css));
+    }
+
+    /** A wait that looks again when htmx swapped the element out from under it (a polled fragment). */
+    private WebDriverWait waiting(Duration atMost) {
+        WebDriverWait wait = new WebDriverWait(driver, atMost);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     public void type(String css, String text) {

@@ -102,13 +102,13 @@ public final class MailQueue {
                 .toList());
     }
 
-    /** The SMTP server accepted it. Recorded even if the claim went stale meanwhile: the mail did go out. */
-    public void markSent(QueuedMail mail) {
+    /** The SMTP server accepted them (one statement for a sender's batch). Recorded even if a claim went stale meanwhile: the mail did go out. */
+    public void markSent(List<QueuedMail> mails) {
         jdbi.useHandle(h -> h.createUpdate("""
                         update mail_queue
                         set status = 'sent', sent_at = now(), claim_token = null, last_error = null, updated_at = now()
-                        where id = :id and status <> 'sent'""")
-                .bind("id", mail.id())
+                        where id = any(:ids) and status <> 'sent'""")
+                .bindArray("ids", Long.class, mails.stream().map(QueuedMail::id).toList())
                 .execute());
     }
 

@@ -46,8 +46,21 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
     private volatile Unreachable unreachable;
     private volatile boolean closing;
 
-    /** A claimed mail and when this process claimed it. */
-    public record Claimed(QueuedMail mail, long claimedAtNanos) {
+    /** A claimed mail, when this process claimed it, and whether the SMTP server has accepted it (not yet recorded). */
+    public static final class Claimed {
+        private final QueuedMail mail;
+        private final long claimedAtNanos;
+        private boolean sent;
+
+        Claimed(QueuedMail mail, long claimedAtNanos) {
+            this.mail = mail;
+            this.claimedAtNanos = claimedAtNanos;
+        }
+
+        public QueuedMail mail() {
+            return mail;
+        }
+
         @Override
         public String toString() {
             return "mail " + mail.id();
@@ -118,7 +131,7 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
         QueuedMail mail = claimed.mail();
         // Past half the lease a sender starts no new send, so one still under way ends well inside the lease and no
         // other sender can have taken the same mail meanwhile.
-        if (System.nanoTime() - (claimed.claimedAtNanos() + settings.lease().dividedBy(2).toNanos()) > 0) {
+        if (System.nanoTime() - (claimed.claimedAtNanos + settings.lease().dividedBy(2).toNanos()) > 0) {
             queue.release(mail);
             return;
         }
@@ -151,10 +164,23 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
                 return;
             }
         }
-        queue.markSent(mail);
-        sent.increment();
-        log.info("mail {} ({} of order {}) sent to {} as {}", mail.id(), mail.transition(), mail.orderId(),
+        claimed.sent = true;
+        log.debug("mail {} ({} of order {}) sent to {} as {}", mail.id(), mail.transition(), mail.orderId(),
                 mail.recipient(), mail.messageId());
+    }
+
+    /**
+     * Records a batch's sent mail in one statement. A sender that dies before this sends those mails again once their
+     * lease runs out, with the same Message-ID: the at-least-once delivery this class promises.
+     */
+    @Override
+    public void performed(List<Claimed> claims) {
+        List<QueuedMail> accepted = claims.stream().filter(c -> c.sent).map(Claimed::mail).toList();
+        if (!accepted.isEmpty()) {
+            queue.markSent(accepted);
+            sent.increment(accepted.size());
+            log.info("{} mails sent", accepted.size());
+        }
     }
 
     /** Sends over {@code connection} and keeps it for the next mail; closes it if the send fails. */
