@@ -1007,6 +1007,28 @@ final class ChoreographyWorld {
             assertThat(t.updates()).as("%s: flagged", t)
                     .anySatisfy(u -> assertThat(u.status()).isEqualTo(UpdateStatus.FLAGGED));
             assertThat(a.workflow().overdueFlagged()).isTrue();
+        } else if (b.workflow().retry() != null && !t.now().isBefore(b.workflow().retry().at())) {
+            // A stalled step is due: tried again (a new gating request), or given up as the stall policy says.
+            Retry retry = b.workflow().retry();
+            if (a.inFlight().isPresent()) {
+                // The retry stays on the order while in flight: it counts the attempts in a row.
+                assertThat(t.changes()).as("%s", t).isEmpty();
+                assertThat(a.inFlight().get().transition()).as("%s: the stalled step again", t)
+                        .isEqualTo(retry.transition());
+                assertThat(t.requests()).as("%s", t).singleElement()
+                        .satisfies(r -> assertThat(r.effect()).isEqualTo(GATING.get(retry.transition())));
+            } else if (retry.transition() == CONFIRM) {
+                assertThat(a.workflow().retry()).as("%s: given up", t).isNull();
+                assertThat(t.changes()).as("%s: reservations used up, cancelled", t).singleElement()
+                        .satisfies(c -> {
+                            assertThat(c.transition()).isEqualTo(CANCEL);
+                            assertThat(c.actor()).isEqualTo(OrderMachine.ENGINE);
+                        });
+            } else {
+                assertThat(t.changes()).as("%s", t).isEmpty();
+                assertThat(t.updates()).as("%s: labels used up, flagged", t)
+                        .anySatisfy(u -> assertThat(u.status()).isEqualTo(UpdateStatus.FLAGGED));
+            }
         } else {
             assertThat(t.changes()).as("%s: only follow-ups were due", t).isEmpty();
         }
