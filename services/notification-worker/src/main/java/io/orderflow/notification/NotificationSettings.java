@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param fromName          {@code ORDERFLOW_MAIL_FROM_NAME}: the sender's display name
  * @param trackingBaseUrl   {@code ORDERFLOW_TRACKING_BASE_URL}: a tracking link is this plus the tracking number
  * @param messageIdDomain   {@code ORDERFLOW_MAIL_MESSAGE_ID_DOMAIN}: right-hand side of {@code <eventId@domain>}
+ * @param staffEmail        {@code ORDERFLOW_STAFF_EMAIL}: where the mail about a flagged order goes
  * @param consumerGroup     {@code ORDERFLOW_NOTIFICATION_GROUP}: the consumer group on orders.events
  * @param senders           {@code ORDERFLOW_MAIL_SENDERS}: sender threads in this process (0: queue only)
  * @param batchSize         {@code ORDERFLOW_MAIL_BATCH_SIZE}: mails claimed and sent over one SMTP connection
@@ -30,7 +31,7 @@ import java.util.Optional;
 public record NotificationSettings(
         String smtpHost, int smtpPort, Optional<String> smtpUser, Optional<String> smtpPassword, boolean startTls,
         Duration smtpTimeout, String from, String fromName, String trackingBaseUrl, String messageIdDomain,
-        String consumerGroup, int senders, int batchSize, Duration pollInterval, Duration lease, int maxAttempts,
+        String staffEmail, String consumerGroup, int senders, int batchSize, Duration pollInterval, Duration lease, int maxAttempts,
         Duration firstRetry, Duration maxRetry) {
 
     /** The schema the worker owns (overridable with {@code ORDERFLOW_DB_SCHEMA}). */
@@ -63,6 +64,7 @@ public record NotificationSettings(
                 config.get("ORDERFLOW_TRACKING_BASE_URL",
                         "http://127.0.0.1:" + config.get("ORDERFLOW_CARRIER_PORT", "8092") + "/v1/tracking/"),
                 config.get("ORDERFLOW_MAIL_MESSAGE_ID_DOMAIN", "orderflow"),
+                config.get("ORDERFLOW_STAFF_EMAIL", "staff@orderflow.local"),
                 config.get("ORDERFLOW_NOTIFICATION_GROUP", "notification-worker"),
                 config.getInt("ORDERFLOW_MAIL_SENDERS", 1),
                 config.getInt("ORDERFLOW_MAIL_BATCH_SIZE", 20),

@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The notification worker: an idempotent consumer of orders.events that queues one rendered e-mail per applied
- * transition in the worker's PostgreSQL schema (a polled batch at once), and sender threads that deliver the queue
+ * The notification worker: an idempotent consumer of orders.events that queues the rendered e-mails of each applied
+ * transition, rolled-back step and flag (see {@link MailRenderer}) in the worker's PostgreSQL schema (a polled batch at once), and sender threads that deliver the queue
  * over kept-open SMTP connections. The two only
  * meet in the queue table, so a slow or absent mail server never holds up consumption, let alone a transition.
  */
@@ -53,7 +53,8 @@ public final class NotificationWorker implements AutoCloseable, Readiness {
     public static NotificationWorker start(Config config, Topic<String, OrderEvent> events) {
         NotificationSettings settings = NotificationSettings.from(config);
         // Built before anything starts: a broken template or sender address stops start-up, not the first event.
-        MailRenderer renderer = new MailRenderer(settings.trackingBaseUrl(), settings.messageIdDomain());
+        MailRenderer renderer = new MailRenderer(settings.trackingBaseUrl(), settings.messageIdDomain(),
+                settings.staffEmail());
         SmtpMailer mailer = new SmtpMailer(settings);
         Database database = Database.open(config, Database.schemaName(config, NotificationSettings.SCHEMA),
                 NotificationSettings.MIGRATIONS);

@@ -20,6 +20,8 @@ import io.orderflow.schema.Effect;
 import io.orderflow.schema.OrderEvent;
 import io.orderflow.schema.OrderState;
 import io.orderflow.schema.Transition;
+import io.orderflow.schema.TransitionUpdate;
+import io.orderflow.schema.UpdateStatus;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -128,6 +130,53 @@ class NotificationWorkerIntegrationTest {
         // One sender: the five mails went over the one SMTP connection it kept open.
         assertThat(connectionsOpened() - connectionsBefore).isEqualTo(1);
         Metrics.removeRegistry(counting);
+    }
+
+    @Test
+    void failuresTellTheCustomerAndAFlagTellsStaffOneMailPerEventEvenWhenRedelivered() throws Exception {
+        smtp.start();
+        String staff = "staff." + shortId() + "@shop.example";
+        startWorker(config().with("ORDERFLOW_STAFF_EMAIL", staff));
+        String orderId = "o-" + shortId();
+        String customer = "ann." + shortId() + "@example.com";
+        Events order = Events.order(orderId, customer);
+        order.next(Transition.PLACE, OrderState.PENDING);
+
+        OrderEvent outOfStock = failure(order, orderId + "-r1-rolled_back", Transition.CONFIRM,
+                UpdateStatus.ROLLED_BACK, "out of stock: SKU-1");
+        OrderEvent declined = failure(order, orderId + "-r2-rolled_back", Transition.PAY, UpdateStatus.ROLLED_BACK,
+                "card declined");
+        OrderEvent flagged = failure(order, orderId + "-r3-flagged", Transition.SHIP, UpdateStatus.FLAGGED,
+                "no shipping label after 6 attempts; needs attention");
+        OrderEvent held = failure(order, orderId + "-r4-held", Transition.SHIP, UpdateStatus.HELD, "carrier down");
+        for (OrderEvent e : List.of(outOfStock, declined, flagged, held, declined, flagged)) { // two redelivered
+            publish(e);
+        }
+
+        await().atMost(WAIT).until(() -> smtp.inbox(customer).size() >= 3 && smtp.inbox(staff).size() >= 1);
+        Map<String, MimeMessage> toCustomer = byMessageId(smtp.inbox(customer));
+        assertThat(toCustomer).containsOnlyKeys("<" + orderId + "-r1-rolled_back@orderflow>",
+                "<" + orderId + "-r2-rolled_back@orderflow>", "<" + orderId + "-r3-flagged@orderflow>");
+        MimeMessage stock = toCustomer.get("<" + orderId + "-r1-rolled_back@orderflow>");
+        assertMail(stock, customer, "A step of your order " + orderId + " did not go through");
+        assertThat(text(stock)).contains("Reason: out of stock: SKU-1");
+        assertThat(text(toCustomer.get("<" + orderId + "-r2-rolled_back@orderflow>"))).contains("(pay)",
+                "Reason: card declined");
+        assertMail(toCustomer.get("<" + orderId + "-r3-flagged@orderflow>"), customer,
+                "Your order " + orderId + " needs a closer look");
+        MimeMessage toStaff = smtp.inbox(staff).get(0);
+        assertMail(toStaff, staff, "Flagged: order " + orderId + " needs attention (ship)");
+        assertThat(text(toStaff)).contains("Why: no shipping label after 6 attempts");
+
+        await().atMost(WAIT).until(() -> queue.counts().get(MailStatus.SENT) == 4);
+        assertThat(smtp.received()).as("one mail per event and recipient; the hold and the repeats sent none")
+                .hasSize(4);
+    }
+
+    private static OrderEvent failure(Events order, String eventId, Transition transition, UpdateStatus status,
+                                      String reason) {
+        return OrderEvent.newBuilder(order.request(Effect.RESERVE_STOCK, transition)).setEventId(eventId)
+                .setBody(new TransitionUpdate(transition, status, reason)).build();
     }
 
     private static double connectionsOpened() {

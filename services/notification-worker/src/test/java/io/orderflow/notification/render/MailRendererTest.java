@@ -10,13 +10,15 @@ import io.orderflow.schema.OrderState;
 import io.orderflow.schema.Transition;
 import io.orderflow.schema.TransitionUpdate;
 import io.orderflow.schema.UpdateStatus;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class MailRendererTest {
-    private final MailRenderer renderer = new MailRenderer("https://track.example/t/", "orderflow");
+    private final MailRenderer renderer = new MailRenderer("https://track.example/t/", "orderflow",
+            "staff@shop.example");
 
     @ParameterizedTest
     @EnumSource(Transition.class)
@@ -24,7 +26,7 @@ class MailRendererTest {
         Events order = Events.order("o-17", "ann@example.com");
         OrderEvent event = order.next(transition, OrderState.PENDING);
 
-        Mail mail = renderer.render(event).orElseThrow();
+        Mail mail = renderer.render(event).get(0);
 
         assertThat(mail.eventId()).isEqualTo("o-17-v1");
         assertThat(mail.transition()).isEqualTo(transition);
@@ -46,7 +48,7 @@ class MailRendererTest {
         order.next(Transition.PAY, OrderState.PAID);
 
         Mail mail = renderer.render(order.tracking("TRK 42/A").next(Transition.SHIP, OrderState.SHIPPED))
-                .orElseThrow();
+                .get(0);
 
         assertThat(mail.subject()).isEqualTo("Your order o-1 has shipped");
         // The number is one path segment of the link, whatever characters it holds.
@@ -59,7 +61,7 @@ class MailRendererTest {
     @Test
     void aShippedMailWithoutTrackingNumberSaysNothingAboutTracking() {
         Mail mail = renderer.render(Events.order("o-1", "ann@example.com").next(Transition.SHIP, OrderState.SHIPPED))
-                .orElseThrow();
+                .get(0);
 
         assertThat(mail.textBody()).doesNotContain("Tracking", "https://");
         assertThat(mail.htmlBody()).doesNotContain("<a href");
@@ -70,9 +72,9 @@ class MailRendererTest {
         Events order = Events.order("o-1", "ann@example.com");
         order.next(Transition.PLACE, OrderState.PENDING);
         Mail cancelled = renderer.render(order.next(Transition.CANCEL, OrderState.CANCELLED, "customer changed mind"))
-                .orElseThrow();
+                .get(0);
         Mail refunded = renderer.render(order.next(Transition.REFUND, OrderState.REFUNDED, "parcel arrived damaged"))
-                .orElseThrow();
+                .get(0);
 
         assertThat(cancelled.subject()).isEqualTo("Your order o-1 has been cancelled");
         assertThat(cancelled.textBody()).contains("Reason: customer changed mind");
@@ -85,7 +87,7 @@ class MailRendererTest {
     @Test
     void withoutAReasonTheReasonLineIsLeftOut() {
         Mail mail = renderer.render(Events.order("o-1", "ann@example.com").next(Transition.CANCEL,
-                OrderState.CANCELLED)).orElseThrow();
+                OrderState.CANCELLED)).get(0);
 
         assertThat(mail.textBody()).doesNotContain("Reason");
         assertThat(mail.htmlBody()).doesNotContain("Reason");
@@ -98,7 +100,7 @@ class MailRendererTest {
                 .address("\"Tom & Jerry\" <b>Lane</b>");
         order.next(Transition.PLACE, OrderState.PENDING);
         Mail mail = renderer.render(order.tracking("T\"><img src=x>").next(Transition.SHIP, OrderState.SHIPPED,
-                "<i>late</i>")).orElseThrow();
+                "<i>late</i>")).get(0);
 
         assertThat(mail.htmlBody())
                 .doesNotContain("<script>", "<b>Lane", "<img", "<1>")
@@ -111,23 +113,64 @@ class MailRendererTest {
     @Test
     void aSubjectStaysOneLineWhateverTheOrderIdHolds() {
         Mail mail = renderer.render(Events.order("o-1\r\nBcc: all@example.com", "ann@example.com")
-                .next(Transition.PLACE, OrderState.PENDING)).orElseThrow();
+                .next(Transition.PLACE, OrderState.PENDING)).get(0);
 
         assertThat(mail.subject()).isEqualTo("We have received your order o-1 Bcc: all@example.com");
     }
 
     @Test
-    void onlyAppliedTransitionsMakeMail() {
+    void requestsMakeNoMail() {
         Events order = Events.order("o-1", "ann@example.com");
         order.next(Transition.PLACE, OrderState.PENDING);
-        OrderEvent request = order.request(Effect.RESERVE_STOCK, Transition.CONFIRM);
-        OrderEvent rolledBack = OrderEvent.newBuilder(request)
-                .setEventId("o-1-v1-rolled_back")
-                .setBody(new TransitionUpdate(Transition.CONFIRM, UpdateStatus.ROLLED_BACK, "out of stock"))
-                .build();
 
-        assertThat(renderer.render(request)).isEmpty();
-        assertThat(renderer.render(rolledBack)).isEmpty();
+        assertThat(renderer.render(order.request(Effect.RESERVE_STOCK, Transition.CONFIRM))).isEmpty();
+    }
+
+    @Test
+    void aRolledBackStepTellsTheCustomerWhyInOneMailPerEvent() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+        OrderEvent rolledBack = update(order, "o-1-r1-rolled_back",
+                new TransitionUpdate(Transition.CONFIRM, UpdateStatus.ROLLED_BACK, "out of stock: SKU-1"));
+
+        assertThat(renderer.render(rolledBack)).singleElement().satisfies(mail -> {
+            assertThat(mail.eventId()).isEqualTo("o-1-r1-rolled_back");
+            assertThat(mail.recipient()).isEqualTo("ann@example.com");
+            assertThat(mail.subject()).isEqualTo("A step of your order o-1 did not go through");
+            assertThat(mail.textBody()).contains("(confirm)", "Reason: out of stock: SKU-1", "SKU-1");
+            assertThat(mail.htmlBody()).contains("out of stock: SKU-1").doesNotContain("{{");
+        });
+    }
+
+    @Test
+    void aFlagTellsTheCustomerAndStaffInTwoMailsWithDistinctIds() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+        OrderEvent flagged = update(order, "o-1-f3-flagged",
+                new TransitionUpdate(Transition.CANCEL, UpdateStatus.FLAGGED, "release o-1-f3 got no answer"));
+
+        List<Mail> mails = renderer.render(flagged);
+
+        assertThat(mails).extracting(Mail::recipient).containsExactly("ann@example.com", "staff@shop.example");
+        assertThat(mails).extracting(Mail::eventId).containsExactly("o-1-f3-flagged", "o-1-f3-flagged/staff");
+        assertThat(mails).extracting(Mail::messageId).doesNotHaveDuplicates();
+        assertThat(mails.get(0).textBody()).doesNotContain("got no answer"); // internals stay with staff
+        assertThat(mails.get(1).subject()).isEqualTo("Flagged: order o-1 needs attention (cancel)");
+        assertThat(mails.get(1).textBody()).contains("Why: release o-1-f3 got no answer");
+    }
+
+    @Test
+    void holdsMakeNoMail() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+
+        assertThat(renderer.render(update(order, "o-1-r1-held",
+                new TransitionUpdate(Transition.CONFIRM, UpdateStatus.HELD, "inventory database down")))).isEmpty();
+    }
+
+    private static OrderEvent update(Events order, String eventId, TransitionUpdate body) {
+        return OrderEvent.newBuilder(order.request(Effect.RESERVE_STOCK, body.getTransition())).setEventId(eventId)
+                .setBody(body).build();
     }
 
     @Test
@@ -135,13 +178,13 @@ class MailRendererTest {
         Events order = Events.order("o-1", "ann@example.com");
         OrderEvent placed = order.next(Transition.PLACE, OrderState.PENDING);
 
-        assertThat(renderer.render(placed).orElseThrow().messageId()).isEqualTo("<o-1-v1@orderflow>");
-        assertThat(renderer.render(placed).orElseThrow().messageId()).isEqualTo("<o-1-v1@orderflow>");
+        assertThat(renderer.render(placed).get(0).messageId()).isEqualTo("<o-1-v1@orderflow>");
+        assertThat(renderer.render(placed).get(0).messageId()).isEqualTo("<o-1-v1@orderflow>");
         // Characters a Message-ID may not hold are encoded, so distinct events keep distinct ids.
         assertThat(MessageIds.of("a b@c>.d%", "mail.orderflow.example"))
                 .isEqualTo("<a%20b%40c%3E%2Ed%25@mail.orderflow.example>");
         assertThat(MessageIds.of("ü", "x")).isEqualTo("<%C3%BC@x>");
-        assertThatThrownBy(() -> new MailRenderer("https://t/", "bad domain>"))
+        assertThatThrownBy(() -> new MailRenderer("https://t/", "bad domain>", "staff@shop.example"))
                 .hasMessageContaining("not a valid Message-ID domain");
     }
 
