@@ -149,18 +149,22 @@ class NotificationWorkerIntegrationTest {
         OrderEvent flagged = failure(order, orderId + "-r3-flagged", Transition.SHIP, UpdateStatus.FLAGGED,
                 "no shipping label after 6 attempts; needs attention");
         OrderEvent held = failure(order, orderId + "-r4-held", Transition.SHIP, UpdateStatus.HELD, "carrier down");
-        for (OrderEvent e : List.of(outOfStock, declined, flagged, held, declined, flagged)) { // two redelivered
+        // The stall policy's next reservation fails too: a new event, the same step and version, no second mail.
+        OrderEvent outOfStockAgain = failure(order, orderId + "-r5-rolled_back", Transition.CONFIRM,
+                UpdateStatus.ROLLED_BACK, "out of stock: SKU-1");
+        for (OrderEvent e : List.of(outOfStock, declined, flagged, held, outOfStockAgain, declined, flagged)) {
             publish(e);
         }
 
         await().atMost(WAIT).until(() -> smtp.inbox(customer).size() >= 3 && smtp.inbox(staff).size() >= 1);
         Map<String, MimeMessage> toCustomer = byMessageId(smtp.inbox(customer));
-        assertThat(toCustomer).containsOnlyKeys("<" + orderId + "-r1-rolled_back@orderflow>",
-                "<" + orderId + "-r2-rolled_back@orderflow>", "<" + orderId + "-r3-flagged@orderflow>");
-        MimeMessage stock = toCustomer.get("<" + orderId + "-r1-rolled_back@orderflow>");
+        String stockId = "<" + orderId + "-v1-confirm-rolled_back@orderflow>";
+        String payId = "<" + orderId + "-v1-pay-rolled_back@orderflow>";
+        assertThat(toCustomer).containsOnlyKeys(stockId, payId, "<" + orderId + "-r3-flagged@orderflow>");
+        MimeMessage stock = toCustomer.get(stockId);
         assertMail(stock, customer, "A step of your order " + orderId + " did not go through");
         assertThat(text(stock)).contains("Reason: out of stock: SKU-1");
-        assertThat(text(toCustomer.get("<" + orderId + "-r2-rolled_back@orderflow>"))).contains("(pay)",
+        assertThat(text(toCustomer.get(payId))).contains("(pay)",
                 "Reason: card declined");
         assertMail(toCustomer.get("<" + orderId + "-r3-flagged@orderflow>"), customer,
                 "Your order " + orderId + " needs a closer look");
@@ -169,7 +173,7 @@ class NotificationWorkerIntegrationTest {
         assertThat(text(toStaff)).contains("Why: no shipping label after 6 attempts");
 
         await().atMost(WAIT).until(() -> queue.counts().get(MailStatus.SENT) == 4);
-        assertThat(smtp.received()).as("one mail per event and recipient; the hold and the repeats sent none")
+        assertThat(smtp.received()).as("one mail per event and recipient; the hold, the retry and the redeliveries sent none")
                 .hasSize(4);
     }
 

@@ -79,8 +79,8 @@ public final class MailRenderer {
         }
         if (event.getBody() instanceof TransitionUpdate update && update.getStatus() == UpdateStatus.ROLLED_BACK) {
             Model model = model(event, update.getTransition(), update.getReason());
-            return List.of(mail(failures.get(ROLLED_BACK), model, event.getEventId(), event, update.getTransition(),
-                    customer));
+            return List.of(mail(failures.get(ROLLED_BACK), model, rolledBackMailId(event, update), event,
+                    update.getTransition(), customer));
         }
         if (event.getBody() instanceof TransitionUpdate update && update.getStatus() == UpdateStatus.FLAGGED) {
             Model model = model(event, update.getTransition(), update.getReason());
@@ -90,6 +90,15 @@ public final class MailRenderer {
                             update.getTransition(), staffEmail));
         }
         return List.of();
+    }
+
+    /**
+     * A stall policy retries a failed step (a reservation every 10 minutes, say) without changing the order's version:
+     * the customer hears once per step and version, not once per attempt. The queue keeps one mail per id.
+     */
+    static String rolledBackMailId(OrderEvent event, TransitionUpdate update) {
+        return event.getOrderId() + "-v" + event.getOrder().getVersion() + "-"
+                + update.getTransition().name().toLowerCase(Locale.ROOT) + "-" + ROLLED_BACK;
     }
 
     private Mail mail(Templates t, Model model, String mailId, OrderEvent event, Transition transition,

@@ -134,12 +134,28 @@ class MailRendererTest {
                 new TransitionUpdate(Transition.CONFIRM, UpdateStatus.ROLLED_BACK, "out of stock: SKU-1"));
 
         assertThat(renderer.render(rolledBack)).singleElement().satisfies(mail -> {
-            assertThat(mail.eventId()).isEqualTo("o-1-r1-rolled_back");
+            assertThat(mail.eventId()).isEqualTo("o-1-v1-confirm-rolled_back");
             assertThat(mail.recipient()).isEqualTo("ann@example.com");
             assertThat(mail.subject()).isEqualTo("A step of your order o-1 did not go through");
             assertThat(mail.textBody()).contains("(confirm)", "Reason: out of stock: SKU-1", "SKU-1");
             assertThat(mail.htmlBody()).contains("out of stock: SKU-1").doesNotContain("{{");
         });
+    }
+
+    @Test
+    void retriesOfTheSameStepInTheSameStateShareOneMailIdSoTheCustomerHearsOnce() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+        Mail first = renderer.render(update(order, "o-1-r1-rolled_back",
+                new TransitionUpdate(Transition.CONFIRM, UpdateStatus.ROLLED_BACK, "out of stock"))).get(0);
+        Mail retry = renderer.render(update(order, "o-1-r2-rolled_back",
+                new TransitionUpdate(Transition.CONFIRM, UpdateStatus.ROLLED_BACK, "out of stock"))).get(0);
+        order.next(Transition.CONFIRM, OrderState.CONFIRMED);
+        Mail pay = renderer.render(update(order, "o-1-r3-rolled_back",
+                new TransitionUpdate(Transition.PAY, UpdateStatus.ROLLED_BACK, "card declined"))).get(0);
+
+        assertThat(retry.eventId()).isEqualTo(first.eventId());
+        assertThat(pay.eventId()).isNotEqualTo(first.eventId());
     }
 
     @Test
