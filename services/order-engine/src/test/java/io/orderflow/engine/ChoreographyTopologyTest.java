@@ -10,6 +10,7 @@ import io.orderflow.common.kafka.Topics;
 import io.orderflow.domain.BusinessHours;
 import io.orderflow.domain.OrderMachine;
 import io.orderflow.domain.Rules;
+import io.orderflow.domain.StallPolicy;
 import io.orderflow.domain.Timeouts;
 import io.orderflow.schema.CommandResult;
 import io.orderflow.schema.CommandStatus;
@@ -212,6 +213,28 @@ class ChoreographyTopologyTest {
         assertThat(rollback.getOrder().getVersion()).isEqualTo(1L);
         assertThat(rollback.getOrder().getPendingTransition()).isNull();
         assertThat(rollback.getOrder().getNote()).contains("out of stock");
+    }
+
+    @Test
+    void aFailedReservationIsTriedAgainByTheStallPolicyAndTheOrderGoesOnWhenStockArrives() {
+        send(place("o-30"));
+        EffectOutcome failed = outcome("o-30", "o-30-r1", Effect.RESERVE_STOCK, OutcomeStatus.FAILED);
+        failed.setReason("out of stock: SKU-1");
+        inventory.pipeInput("o-30", failed);
+        inventoryRequests.readValuesToList();
+
+        driver.advanceWallClockTime(StallPolicy.DEFAULTS.reserveEvery().minusSeconds(5));
+        assertThat(inventoryRequests.readValuesToList()).as("not before the retry interval").isEmpty();
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        List<OrderEvent> retried = inventoryRequests.readValuesToList();
+        assertThat(retried).singleElement().satisfies(e -> {
+            assertThat(request(e).getEffect()).isEqualTo(Effect.RESERVE_STOCK);
+            assertThat(request(e).getRequestId()).isEqualTo("o-30-r2");
+        });
+        inventory.pipeInput("o-30", outcome("o-30", "o-30-r2", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+        assertThat(events.readValuesToList()).filteredOn(e -> e.getBody() instanceof StateChanged)
+                .extracting(e -> e.getOrder().getState()).containsExactly(OrderState.PENDING, OrderState.CONFIRMED);
     }
 
     @Test
