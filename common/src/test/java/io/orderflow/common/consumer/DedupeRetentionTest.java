@@ -118,6 +118,12 @@ class DedupeRetentionTest {
                 .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
                 .toList();
         kafka.admin().incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
+        // The broker applies a config change asynchronously: wait until it is what a describe returns.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var described = kafka.admin().describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource);
+            return settings.entrySet().stream().allMatch(e -> e.getValue().equals(described.get(e.getKey()).value()));
+        });
     }
 
     private void processedAgo(String consumerGroup, String messageId, Duration ago) {

@@ -51,8 +51,8 @@ class DatabaseTest {
             Integer applied = again.jdbi().withHandle(h -> h.createQuery(
                     "select count(*) from " + Database.COMMON_HISTORY_TABLE + " where success").mapTo(Integer.class).one());
             assertThat(rows).isEqualTo(1);
-            // V1 outbox, V2 processed messages, V3 the due-work trigger function: each applied once.
-            assertThat(applied).isEqualTo(3);
+            // V1 outbox, V2 processed messages, V3 the due-work trigger function, V4 parking: each applied once.
+            assertThat(applied).isEqualTo(4);
         }
     }
 
