@@ -138,7 +138,10 @@ public final class InvariantChecks {
             where order_id like ? and kind = 'CAPTURE' and status = 'SUCCEEDED' and undone_by is null group by order_id""",
             "select order_id, count(*) from shipping.shipments where order_id like ? and status <> 'VOIDED' group by order_id",
             "select order_id, count(*) from audit.audit_log where order_id like ? and event_kind = 'STATE_CHANGED' group by order_id",
-            "select order_id, count(*) from notification.mail_queue where order_id like ? and status = 'sent' group by order_id",
+            // Mails announcing state changes (event id <order>-v<version>); failure mails have ids of their own.
+            """
+            select order_id, count(*) from notification.mail_queue
+            where order_id like ? and status = 'sent' and event_id ~ '-v[0-9]+$' group by order_id""",
         };
         for (int q = 0; q < queries.length; q++) {
             try (var statement = db.prepareStatement(queries[q])) {

@@ -21,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Renders the e-mails about one order event from templates {@code mail/<name>.txt} (first line {@code Subject: ...}, a
@@ -42,6 +44,11 @@ public final class MailRenderer {
     /** The staff mail about a flagged order has this suffix on its event id: one customer and one staff mail. */
     public static final String STAFF_SUFFIX = "/staff";
     private static final String ROLLED_BACK = "rolled_back";
+    /**
+     * The steps whose failure the customer waits on (stock, payment, label). An unship given up because the parcel
+     * was delivered, or a reopen, is staff's business: the customer hears of the outcome, not of the attempt.
+     */
+    private static final Set<Transition> CUSTOMER_STEPS = EnumSet.of(Transition.CONFIRM, Transition.PAY, Transition.SHIP);
     private static final String FLAGGED = "flagged";
     private static final String FLAGGED_STAFF = "flagged_staff";
 
@@ -77,7 +84,8 @@ public final class MailRenderer {
             return List.of(mail(templates.get(change.getTransition()), model, event.getEventId(), event,
                     change.getTransition(), customer));
         }
-        if (event.getBody() instanceof TransitionUpdate update && update.getStatus() == UpdateStatus.ROLLED_BACK) {
+        if (event.getBody() instanceof TransitionUpdate update && update.getStatus() == UpdateStatus.ROLLED_BACK
+                && CUSTOMER_STEPS.contains(update.getTransition())) {
             Model model = model(event, update.getTransition(), update.getReason());
             return List.of(mail(failures.get(ROLLED_BACK), model, rolledBackMailId(event, update), event,
                     update.getTransition(), customer));

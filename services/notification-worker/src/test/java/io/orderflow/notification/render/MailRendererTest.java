@@ -184,6 +184,15 @@ class MailRendererTest {
                 new TransitionUpdate(Transition.CONFIRM, UpdateStatus.HELD, "inventory database down")))).isEmpty();
     }
 
+    @Test
+    void anUnshipGivenUpForADeliveryMakesNoFailureMail() {
+        Events order = Events.order("o-1", "ann@example.com");
+        order.next(Transition.PLACE, OrderState.PENDING);
+
+        assertThat(renderer.render(update(order, "o-1-r9-rolled_back",
+                new TransitionUpdate(Transition.UNSHIP, UpdateStatus.ROLLED_BACK, "delivered meanwhile")))).isEmpty();
+    }
+
     private static OrderEvent update(Events order, String eventId, TransitionUpdate body) {
         return OrderEvent.newBuilder(order.request(Effect.RESERVE_STOCK, body.getTransition())).setEventId(eventId)
                 .setBody(body).build();
