@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.orderflow.common.app.Backoff;
 import io.orderflow.common.app.Pause;
 import io.orderflow.common.db.Database;
+import io.orderflow.common.logging.LogContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -56,6 +57,11 @@ public final class DueWorkRunner<T> implements AutoCloseable {
          * lease runs out.
          */
         void perform(T item) throws Exception;
+
+        /** The order an item belongs to, put in the log context while it is performed; null if none. */
+        default String orderId(T item) {
+            return null;
+        }
 
         /** Gives back an item claimed but not performed because the runner is closing. By default it waits out its lease. */
         default void release(T item) {
@@ -186,7 +192,7 @@ public final class DueWorkRunner<T> implements AutoCloseable {
                 break;
             }
             T item = batch.get(i);
-            try {
+            try (LogContext ignored = LogContext.order(queue.orderId(item))) {
                 queue.perform(item);
                 done.add(item);
             } catch (Exception e) {

@@ -116,6 +116,11 @@ final class PaymentScheduler implements DueWorkRunner.Queue<PaymentScheduler.Cla
     }
 
     @Override
+    public String orderId(Claim claim) {
+        return claim.payment().orderId();
+    }
+
+    @Override
     public void perform(Claim claim) {
         Payment payment = claim.payment();
         PaymentOperations.Result result;

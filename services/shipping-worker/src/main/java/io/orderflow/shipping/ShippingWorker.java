@@ -102,6 +102,11 @@ public final class ShippingWorker implements AutoCloseable, Readiness {
                         }
 
                         @Override
+                        public String orderId(LabelRequestRow request) {
+                            return request.orderId();
+                        }
+
+                        @Override
                         public void perform(LabelRequestRow request) {
                             jdbi.useTransaction(h -> labels.attemptClaimed(h, request));
                         }

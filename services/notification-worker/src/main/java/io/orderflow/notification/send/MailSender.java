@@ -127,6 +127,11 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
     }
 
     @Override
+    public String orderId(Claimed claimed) {
+        return claimed.mail().orderId();
+    }
+
+    @Override
     public void perform(Claimed claimed) {
         QueuedMail mail = claimed.mail();
         // Past half the lease a sender starts no new send, so one still under way ends well inside the lease and no
@@ -165,7 +170,7 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
             }
         }
         claimed.sent = true;
-        log.debug("mail {} ({} of order {}) sent to {} as {}", mail.id(), mail.transition(), mail.orderId(),
+        log.info("mail {} ({} of order {}) sent to {} as {}", mail.id(), mail.transition(), mail.orderId(),
                 mail.recipient(), mail.messageId());
     }
 
@@ -179,7 +184,7 @@ public final class MailSender implements DueWorkRunner.Queue<MailSender.Claimed>
         if (!accepted.isEmpty()) {
             queue.markSent(accepted);
             sent.increment(accepted.size());
-            log.info("{} mails sent", accepted.size());
+            log.debug("{} mails recorded sent", accepted.size());
         }
     }
 
