@@ -62,6 +62,9 @@ start() {
     say "creating a PostgreSQL cluster in $PG_DIR ($PG_BIN)"
     mkdir -p "$PG_DIR"
     if is_root; then chown postgres: "$PG_DIR"; fi
+    as_pg test -w "$PG_DIR" || die "the postgres OS user cannot reach $PG_DIR: each folder above it must be" \
+      "searchable by others (chmod o+x), which a private folder such as one made by mktemp -d is not;" \
+      "choose another ORDERFLOW_RUN_DIR"
     # Socket connections (admin, as the postgres OS user) are trusted; TCP needs a password.
     as_pg "$PG_BIN/initdb" -D "$PG_DIR" -U postgres -E UTF8 --locale=C.UTF-8 \
       --auth-local=trust --auth-host=scram-sha-256 >/dev/null
