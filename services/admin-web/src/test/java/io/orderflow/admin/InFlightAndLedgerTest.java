@@ -144,6 +144,14 @@ class InFlightAndLedgerTest {
             reversed.forEach(e -> Projection.apply(h, e));
         });
         assertThat(row(id)).isEqualTo(before);
+        // And the same as one batch, in either order (the projector's batches take an order's records in rounds).
+        for (List<OrderEvent> batch : List.of(records, reversed)) {
+            SYSTEM.jdbi().useTransaction(h -> {
+                h.execute("delete from orders where order_id = ?", id);
+                Projection.applyAll(h, batch);
+            });
+            assertThat(row(id)).isEqualTo(before);
+        }
     }
 
     private static Reports.Refund refundOf(Reports reports, String id) {

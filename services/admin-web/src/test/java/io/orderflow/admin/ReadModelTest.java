@@ -85,6 +85,8 @@ class ReadModelTest {
         SYSTEM.jdbi().useTransaction(h -> {
             events.forEach(e -> Projection.apply(h, e));       // redelivered in order
             newestFirst.forEach(e -> Projection.apply(h, e));  // and late, older after newer
+            Projection.applyAll(h, events);                     // and as the projector's batches
+            Projection.applyAll(h, newestFirst);
         });
         assertThat(snapshot()).isEqualTo(before);
     }

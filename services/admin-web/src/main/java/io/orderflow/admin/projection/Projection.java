@@ -13,10 +13,16 @@ import io.orderflow.schema.UpdateStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * Writes one record into the read model. Idempotent on its own, whatever delivered it: an order row only moves forward
+ * Writes records into the read model. Idempotent on its own, whatever delivered it: an order row only moves forward
  * (an event older than the one it reflects changes nothing), history rows are keyed by event id and results by command
  * id. So a redelivery, or a rebuild racing the live projector, leaves the same tables, and records of one order that
  * arrive from different topics (orders.events, the request topics) in either order leave the same row.
@@ -74,18 +80,70 @@ public final class Projection {
 
     private Projection() {}
 
-    /**
-     * One event of orders.events or a request topic: the order's row from its snapshot, its lines once, a history
-     * entry, and for a request a transition waits for, that transition's in-flight details.
-     */
+    /** One event of orders.events or a request topic; see {@link #applyAll(Handle, List)}. */
     public static void apply(Handle handle, OrderEvent event) {
+        applyAll(handle, List.of(event));
+    }
+
+    /**
+     * Events of orders.events and the request topics, in the order they came: each order's row from its snapshot, its
+     * lines from its state changes, a history entry per event, and for a request a transition waits for, that
+     * transition's in-flight details. Statements of one kind go to the database as one JDBC batch. An order's row is
+     * written in rounds (its first event in this batch in the first round, its second in the second, ...), each round's
+     * in-flight details right after its upserts, so every row goes through the same steps as one event at a time.
+     */
+    public static void applyAll(Handle handle, List<OrderEvent> events) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<List<OrderEvent>> rounds = new ArrayList<>();
+        for (OrderEvent event : events) {
+            int round = seen.merge(event.getOrderId(), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(event);
+        }
+        for (List<OrderEvent> round : rounds) {
+            round.sort(Comparator.comparing(OrderEvent::getOrderId));  // rows locked in one order by every writer
+            PreparedBatch upserts = handle.prepareBatch(UPSERT_ORDER);
+            PreparedBatch requests = handle.prepareBatch(START_REQUEST);
+            for (OrderEvent event : round) {
+                bindOrder(upserts, event).add();
+                if (event.getBody() instanceof EffectRequested r && !r.getCompensation()) {
+                    bindRequest(requests, event, r).add();
+                }
+            }
+            execute(upserts);
+            execute(requests);
+        }
+        PreparedBatch lines = handle.prepareBatch("""
+                insert into order_lines (order_id, line_no, sku, quantity, unit_minor, currency)
+                values (:id, :no, :sku, :quantity, :unit, :currency) on conflict do nothing""");
+        PreparedBatch history = handle.prepareBatch(INSERT_HISTORY);
+        for (OrderEvent event : events) {
+            // Lines never change after PLACE: written from state changes only, not from every request and update,
+            // yet still found by a rebuild whose PLACE event has passed the topic's retention.
+            if (event.getBody() instanceof StateChanged) {
+                int lineNo = 0;
+                for (OrderLine line : event.getOrder().getDetails().getLines()) {
+                    lines.bind("id", event.getOrderId()).bind("no", lineNo++).bind("sku", line.getSku())
+                            .bind("quantity", line.getQuantity()).bind("unit", line.getUnitPrice().getAmountMinor())
+                            .bind("currency", line.getUnitPrice().getCurrency())
+                            .add();
+                }
+            }
+            bindHistory(history, event).add();
+        }
+        execute(lines);
+        execute(history);
+    }
+
+    private static PreparedBatch bindOrder(PreparedBatch upsert, OrderEvent event) {
         OrderSnapshot o = event.getOrder();
         Object body = event.getBody();
-        boolean stateChanged = body instanceof StateChanged;
         TransitionUpdate update = body instanceof TransitionUpdate u ? u : null;
         String held = update != null && update.getStatus() == UpdateStatus.HELD ? update.getReason() : null;
         String flagged = update != null && update.getStatus() == UpdateStatus.FLAGGED ? update.getReason() : null;
-        handle.createUpdate(UPSERT_ORDER)
+        return upsert
                 .bind("id", o.getOrderId())
                 .bind("state", o.getState().name())
                 .bind("version", o.getVersion())
@@ -105,54 +163,51 @@ public final class Projection {
                 .bind("held", held)
                 .bind("flagged", flagged)
                 .bind("at", time(event.getOccurredAt()))
-                .bind("stateChanged", stateChanged)
-                .execute();
-        if (body instanceof EffectRequested r && !r.getCompensation()) {
-            handle.createUpdate(START_REQUEST)
-                    .bind("id", o.getOrderId())
-                    .bind("transition", r.getTransition().name())
-                    .bind("version", o.getVersion())
-                    .bind("effect", r.getEffect().name())
-                    .bind("requestId", r.getRequestId())
-                    .bind("since", time(event.getOccurredAt()))
-                    .bind("deadline", time(r.getDeadline()))
-                    .bind("actorId", event.getActor().getUserId())
-                    .bind("actorRole", event.getActor().getRole().name())
-                    .execute();
-        }
-        int lineNo = 0;
-        for (OrderLine line : o.getDetails().getLines()) {
-            handle.createUpdate("""
-                    insert into order_lines (order_id, line_no, sku, quantity, unit_minor, currency)
-                    values (:id, :no, :sku, :quantity, :unit, :currency) on conflict do nothing""")
-                    .bind("id", o.getOrderId()).bind("no", lineNo++).bind("sku", line.getSku())
-                    .bind("quantity", line.getQuantity()).bind("unit", line.getUnitPrice().getAmountMinor())
-                    .bind("currency", line.getUnitPrice().getCurrency())
-                    .execute();
-        }
-        var history = handle.createUpdate(INSERT_HISTORY)
-                .bind("eventId", event.getEventId())
+                .bind("stateChanged", body instanceof StateChanged);
+    }
+
+    private static PreparedBatch bindRequest(PreparedBatch start, OrderEvent event, EffectRequested r) {
+        return start
+                .bind("id", event.getOrderId())
+                .bind("transition", r.getTransition().name())
+                .bind("version", event.getOrder().getVersion())
+                .bind("effect", r.getEffect().name())
+                .bind("requestId", r.getRequestId())
+                .bind("since", time(event.getOccurredAt()))
+                .bind("deadline", time(r.getDeadline()))
+                .bind("actorId", event.getActor().getUserId())
+                .bind("actorRole", event.getActor().getRole().name());
+    }
+
+    private static PreparedBatch bindHistory(PreparedBatch history, OrderEvent event) {
+        history.bind("eventId", event.getEventId())
                 .bind("orderId", event.getOrderId())
                 .bind("version", event.getVersion())
                 .bind("at", time(event.getOccurredAt()))
                 .bind("actorId", event.getActor().getUserId())
                 .bind("actorRole", event.getActor().getRole().name());
+        Object body = event.getBody();
         if (body instanceof StateChanged c) {
-            history.bind("kind", STATE_CHANGED).bind("transition", c.getTransition().name())
+            return history.bind("kind", STATE_CHANGED).bind("transition", c.getTransition().name())
                     .bind("from", c.getFromState() == null ? null : c.getFromState().name())
                     .bind("to", c.getToState().name()).bind("effect", (String) null).bind("reason", c.getReason());
-        } else if (body instanceof EffectRequested r) {
-            history.bind("kind", EFFECT_REQUESTED).bind("transition", r.getTransition().name())
+        }
+        if (body instanceof EffectRequested r) {
+            return history.bind("kind", EFFECT_REQUESTED).bind("transition", r.getTransition().name())
                     .bind("from", (String) null).bind("to", (String) null).bind("effect", r.getEffect().name())
                     .bind("reason", r.getCompensation() ? "compensation of " + r.getTargetRequestId() : null);
-        } else {
-            TransitionUpdate u = (TransitionUpdate) body;
-            history.bind("kind", u.getStatus().name())
-                    .bind("transition", u.getTransition() == null ? null : u.getTransition().name())
-                    .bind("from", (String) null).bind("to", (String) null).bind("effect", (String) null)
-                    .bind("reason", u.getReason());
         }
-        history.execute();
+        TransitionUpdate u = (TransitionUpdate) body;
+        return history.bind("kind", u.getStatus().name())
+                .bind("transition", u.getTransition() == null ? null : u.getTransition().name())
+                .bind("from", (String) null).bind("to", (String) null).bind("effect", (String) null)
+                .bind("reason", u.getReason());
+    }
+
+    private static void execute(PreparedBatch batch) {
+        if (batch.size() > 0) {
+            batch.execute();
+        }
     }
 
     /** The engine's one answer to a command; a repeated answer (a duplicate command id) keeps the first. */

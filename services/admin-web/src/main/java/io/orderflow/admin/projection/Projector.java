@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The read-model projector: its own consumer groups ({@code <group>-events}, {@code -results}, {@code -tracking},
@@ -45,7 +46,8 @@ public final class Projector implements AutoCloseable, Readiness {
         try {
             started.add(IdempotentConsumer.builder(ORDER_TOPICS, OrderEvent::getEventId)
                     .groupId(group + "-events")
-                    .handler((handle, event, record) -> Projection.apply(handle, event))
+                    .batchHandler((handle, records) -> Projection.applyAll(handle,
+                            records.stream().map(ConsumerRecord::value).toList()))
                     .start(config, database.jdbi()));
             started.add(IdempotentConsumer.builder(Topics.COMMAND_RESULTS, Projector::resultId)
                     .groupId(group + "-results")
