@@ -22,6 +22,8 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +35,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * A consumer loop that applies each message to the database exactly once. Per polled batch it runs one database
  * transaction: one multi-row insert records the batch's message ids in {@code processed_messages} and returns the
  * new ones (repeats are skipped), and the handler gets all new records at once. It commits the transaction first and
- * the Kafka offsets after, so a crash in between only redelivers messages whose ids are already recorded.
+ * the Kafka offsets after, so a crash in between only redelivers messages whose ids are already recorded. Since a
+ * redelivery costs only a skip, offsets are committed at most once per {@value #COMMIT_INTERVAL} (1 s) while records
+ * keep coming, at once when the consumer is idle or its batch dead-lettered or parked a record, when partitions are
+ * revoked and on close: an offset commit per batch was a broker request and a write per batch and consumer.
  *
  * <p>Records that cannot be decoded go to {@code <topic>.dlt}. If the handler throws for a batch, the transaction
  * rolls back and the batch is redone record by record, each in a savepoint: the failing (poison) record is
@@ -75,6 +82,8 @@ import org.slf4j.LoggerFactory;
 public final class IdempotentConsumer<V> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdempotentConsumer.class);
     private static final AtomicLong INSTANCES = new AtomicLong();
+    /** The longest a processed batch's offsets wait before they are committed while records keep coming. */
+    public static final String COMMIT_INTERVAL = "ORDERFLOW_CONSUMER_COMMIT_INTERVAL";
     /** How often a backoff sleep looks whether the consumer is closing. */
     private static final Duration SLEEP_SLICE = Duration.ofMillis(100);
     // One statement for the whole batch; RETURNING names the ids not seen before (a repeat within the batch once).
@@ -108,6 +117,10 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private final Producer<byte[], byte[]> deadLetterProducer;
     private final Thread thread;
     private final Retention retention;
+    private final Duration commitInterval;
+    // Owned by the consumer thread: the next offsets of processed batches, not yet committed.
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long lastCommitNanos = System.nanoTime();
     private final Gauge lag;
     private volatile boolean closing;
 
@@ -143,6 +156,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         List<Retention.Rule> prunable = new ArrayList<>(List.of(Retention.Rule.processedMessages(settings.groupId())));
         prunable.addAll(settings.prunable());
         retention = Retention.start(config, jdbi, List.copyOf(topics.keySet()), prunable);
+        commitInterval = config.getDuration(COMMIT_INTERVAL, Duration.ofSeconds(1));
         thread = new Thread(this::run, "consumer-" + settings.groupId());
         thread.setDaemon(true);
     }
@@ -180,12 +194,14 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private void run() {
         int failures = 0;  // batches failed in a row
         try {
-            consumer.subscribe(topics.keySet());
+            consumer.subscribe(topics.keySet(), new CommitOnRevoke());
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
                 try {
                     records = consumer.poll(settings.pollTimeout());
-                    if (!records.isEmpty()) {
+                    if (records.isEmpty()) {
+                        commitOffsets();  // idle: the group's committed offsets catch up
+                    } else {
                         processBatch(records);
                     }
                     failures = 0;
@@ -208,6 +224,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             log.error("consumer {} stopped by an unexpected error", settings.groupId(), e);
             throw e;
         } finally {
+            closeQuietly(this::commitOffsets);
             closeQuietly(consumer::close);
             closeQuietly(deadLetterProducer::close);
             log.info("consumer {} stopped", settings.groupId());
@@ -247,12 +264,46 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         deadLettered.increment(tally.deadLetters.size());
         parked.increment(tally.parked);
         skipped.increment(skippedRecords);
+        uncommitted.putAll(records.nextOffsets());
+        // A redelivered dead letter or parked record would be handled again (a second dead letter): commit those now.
+        if (!tally.deadLetters.isEmpty() || tally.parked > 0
+                || System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
+            commitOffsets();
+        }
+    }
+
+    /** Commits the offsets of the batches processed so far. */
+    private void commitOffsets() {
+        if (uncommitted.isEmpty()) {
+            return;
+        }
         try {
-            consumer.commitSync(records.nextOffsets());
+            consumer.commitSync(uncommitted);
         } catch (KafkaException e) {
-            // The database already holds the batch: whoever reads these records again skips them by message id.
-            log.warn("consumer {}: offset commit failed ({}); the batch may be redelivered and will be skipped",
+            // The database already holds the batches: whoever reads these records again skips them by message id.
+            log.warn("consumer {}: offset commit failed ({}); the records may be redelivered and will be skipped",
                     settings.groupId(), e.toString());
+        }
+        uncommitted.clear();
+        lastCommitNanos = System.nanoTime();
+    }
+
+    /** Partitions leaving this consumer take their processed offsets with them, so the next owner starts there. */
+    private final class CommitOnRevoke implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitOffsets();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            parking.forgetKnownBlocks();
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Already someone else's: committing would fail; the new owner skips what was processed by message id.
+            partitions.forEach(uncommitted::remove);
         }
     }
 

@@ -16,9 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -49,15 +51,31 @@ public final class Parking {
                               Instant since, long parkedRecords) {}
 
     private final String group;
+    /**
+     * The group's keys that may be blocked (a superset: a lifted block stays until the next load), or null when not
+     * known, e.g. after partitions came from another instance. Blocks are added and lifted only by the consumer owning
+     * the order's partition, so between assignments this one knows all of its own: most batches need no query.
+     */
+    private Set<String> mayBeBlocked;
 
     Parking(String group) {
         this.group = group;
     }
 
+    /** Partitions were assigned: blocks another instance made may have come with them. */
+    void forgetKnownBlocks() {
+        mayBeBlocked = null;
+    }
+
     /** The blocks among {@code keys}, by key; mutable, so the caller can follow blocks it adds and lifts. */
     Map<String, Block> blocks(Handle handle, Collection<String> keys) {
         Map<String, Block> blocks = new HashMap<>();
-        if (keys.isEmpty()) {
+        if (mayBeBlocked == null) {
+            mayBeBlocked = new HashSet<>(handle.createQuery(
+                            "select order_key from parked_orders where consumer_group = :group")
+                    .bind("group", group).mapTo(String.class).list());
+        }
+        if (keys.isEmpty() || keys.stream().noneMatch(mayBeBlocked::contains)) {
             return blocks;
         }
         handle.createQuery("""
@@ -78,6 +96,9 @@ public final class Parking {
     }
 
     void block(Handle handle, Block block) {
+        if (mayBeBlocked != null) {
+            mayBeBlocked.add(block.orderKey());
+        }
         handle.createUpdate("""
                         insert into parked_orders (consumer_group, order_key, origin, reason)
                         values (:group, :key, :origin, :reason) on conflict do nothing""")

@@ -289,6 +289,25 @@ class IdempotentConsumerTest {
         assertThat(count("select count(distinct message_id) from handled")).isEqualTo(51);
     }
 
+    @Test
+    void withAnIntervalNeverReachedOffsetsAreStillCommittedOnceIdle() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            kafka.send(topic, "order-" + (i % 4), outcome("m-" + i, "order-" + (i % 4)));
+        }
+        // Only going idle (or closing) commits here.
+        Config lazy = kafka.config().with(IdempotentConsumer.COMMIT_INTERVAL, "PT1H")
+                .with("ORDERFLOW_CONSUMER_MAX_POLL_RECORDS", "5");
+        start(lazy, IdempotentConsumerTest::record);
+
+        awaitHandled("m-39");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(committed()).isEqualTo(40));
+    }
+
+    private long committed() throws Exception {
+        return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+    }
+
     private IdempotentConsumer<EffectOutcome> start(Config config, IdempotentConsumer.Handler<EffectOutcome> handler) {
         IdempotentConsumer<EffectOutcome> consumer = IdempotentConsumer.builder(topic, EffectOutcome::getOutcomeId)
                 .groupId(group)

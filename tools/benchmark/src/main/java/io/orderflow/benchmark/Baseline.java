@@ -1,6 +1,7 @@
 package io.orderflow.benchmark;
 
 import io.orderflow.common.config.Config;
+import io.orderflow.common.kafka.KafkaConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +42,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The bare Kafka Streams exactly-once read-modify-write the engine is compared with, measured the way the reference
  * figures were (INFRA-NOTES.md): a persistent RocksDB store with changelog and no record cache; per record one get,
- * version + 1, one put and one ~150-byte event forwarded; exactly_once_v2 at a 20 ms commit interval. Throughput over
- * input preloaded across many keys, from start() until the group's committed offsets reach the input's end;
+ * version + 1, one put and one ~150-byte event forwarded; exactly_once_v2 at the engine's commit interval. Throughput
+ * over input preloaded across many keys, from start() until the group's committed offsets reach the input's end;
  * latency from a paced producer to a read_committed consumer in this JVM, the first seconds dropped.
  */
 final class Baseline {
@@ -199,7 +200,7 @@ final class Baseline {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getInt("ORDERFLOW_STREAMS_COMMIT_INTERVAL_MS", 20));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, new KafkaConfig(config).streamsCommitIntervalMs());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("ORDERFLOW_STREAMS_THREADS", 2));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
