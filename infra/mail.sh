@@ -2,7 +2,8 @@
 # GreenMail as the local mail sink: SMTP and IMAP, plus a REST API to read
 # mailboxes in tests (GET /api/user/{email}/messages/INBOX), all on 127.0.0.1.
 # Accepts mail for any address; any IMAP login works (auth disabled).
-#   infra/mail.sh start|stop|status
+# It keeps every mail in memory until purged: `infra/mail.sh purge` empties it (the benchmark does, before it runs).
+#   infra/mail.sh start|stop|status|purge
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -24,7 +25,7 @@ start() {
   fi
 
   say "starting GreenMail: SMTP 127.0.0.1:$ORDERFLOW_SMTP_PORT, IMAP :$ORDERFLOW_IMAP_PORT, API $API (log: $(log_file mail))"
-  start_java mail -Xms64m -Xmx256m \
+  start_java mail -Xms64m -Xmx1g \
     -Dgreenmail.smtp.hostname=127.0.0.1 "-Dgreenmail.smtp.port=$ORDERFLOW_SMTP_PORT" \
     -Dgreenmail.imap.hostname=127.0.0.1 "-Dgreenmail.imap.port=$ORDERFLOW_IMAP_PORT" \
     -Dgreenmail.api.hostname=127.0.0.1 "-Dgreenmail.api.port=$ORDERFLOW_MAIL_API_PORT" \
@@ -38,5 +39,6 @@ case "${1:-}" in
   start)  start ;;
   stop)   stop_proc mail 30 ;;
   status) proc_status mail "SMTP 127.0.0.1:$ORDERFLOW_SMTP_PORT, IMAP :$ORDERFLOW_IMAP_PORT, API $API" ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  purge)  curl -fsS -X POST "$API/api/mail/purge" >/dev/null || die "could not purge GreenMail's mail ($API)" ;;
+  *) echo "usage: $0 start|stop|status|purge" >&2; exit 2 ;;
 esac

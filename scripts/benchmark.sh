@@ -83,6 +83,7 @@ stop_services() { for name in $(service_names); do stop_proc "$name" 60 >/dev/nu
 say "benchmark $run at $commit (work files in $work)"
 scripts/down.sh --services >/dev/null   # a running system is restarted in the modes below
 infra/up.sh >/dev/null
+infra/mail.sh purge   # the mail sink keeps every mail in memory: earlier runs' would crowd this one's
 infra_names=$(pid_names)
 # Build and install the distribution (its launcher runs the steps below), then measure the baseline without it.
 scripts/up.sh >"$work/up-build.log" 2>&1 || { tail -20 "$work/up-build.log"; die "scripts/up.sh failed"; }
