@@ -144,7 +144,7 @@ done
 bench engine --prefix "${prefix}e-" --orders "$engine_orders" --latency-rate "$latency_rate" \
   --latency-seconds "$latency_seconds" --out "$work/engine.json"
 stop_services
-bench skip-backlog   # the workers must never replay the engine-alone orders
+bench skip-backlog   # no service may replay the engine-alone orders
 
 # ---- figures, chart, the checks' verdict
 status=0

@@ -154,8 +154,9 @@ public final class Benchmark {
         }
     }
 
-    @Command(name = "skip-backlog", description = "Move every stopped consumer group past what is on orders.events and"
-            + " the request topics now, so the workers do not replay the engine-alone scenario's orders")
+    @Command(name = "skip-backlog", description = "Move every stopped consumer group past what is on orders.events,"
+            + " orders.command-results and the request topics now, so no service replays the engine-alone scenario's"
+            + " orders")
     static final class SkipBacklogCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -164,7 +165,8 @@ public final class Benchmark {
                     Map<TopicPartition, OffsetAndMetadata> committed =
                             admin.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata().get();
                     List<TopicPartition> skipped = committed.keySet().stream().filter(tp ->
-                            tp.topic().equals(Topics.ORDER_EVENTS.name()) || tp.topic().endsWith(".requests")).toList();
+                            tp.topic().equals(Topics.ORDER_EVENTS.name()) || tp.topic().equals(Topics.COMMAND_RESULTS.name())
+                                    || tp.topic().endsWith(".requests")).toList();
                     if (skipped.isEmpty()) {
                         continue;
                     }
