@@ -56,7 +56,7 @@ public final class KafkaConfig {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt("ORDERFLOW_CONSUMER_MAX_POLL_RECORDS", 500));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs());
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.getInt("ORDERFLOW_CONSUMER_FETCH_MIN_BYTES", 1));
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetchMinBytes());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return p;
@@ -76,8 +76,7 @@ public final class KafkaConfig {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), fetchMaxWaitMs());
-        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG),
-                config.getInt("ORDERFLOW_CONSUMER_FETCH_MIN_BYTES", 1));
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), fetchMinBytes());
         // Process whatever is fetched: waiting to order records across input partitions by timestamp buys nothing here
         // (commands and outcomes come from independent writers) and costs a check of every partition per record.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
@@ -107,6 +106,14 @@ public final class KafkaConfig {
      */
     private int fetchMaxWaitMs() {
         return config.getInt("ORDERFLOW_CONSUMER_FETCH_MAX_WAIT_MS", 3000);
+    }
+
+    /**
+     * {@code ORDERFLOW_CONSUMER_FETCH_MIN_BYTES} (1): a fetch returns as soon as anything arrives. More (with a shorter
+     * wait) gathers bigger fetches near capacity but makes every idle consumer ask once per wait; docs/benchmarks.md.
+     */
+    private int fetchMinBytes() {
+        return config.getInt("ORDERFLOW_CONSUMER_FETCH_MIN_BYTES", 1);
     }
 
     /**

@@ -21,9 +21,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serdes;
 import org.jdbi.v3.core.Handle;
@@ -305,7 +307,7 @@ class IdempotentConsumerTest {
 
     private long committed() throws Exception {
         return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+                .filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
     }
 
     private IdempotentConsumer<EffectOutcome> start(Config config, IdempotentConsumer.Handler<EffectOutcome> handler) {
