@@ -32,13 +32,13 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -51,10 +51,18 @@ import org.slf4j.LoggerFactory;
  * schema: the one holding the schema's advisory lock publishes, the others stand by and take over when its database
  * session ends.
  *
- * <p>Delivery is at least once. Each batch is one Kafka transaction, committed before the rows are deleted; a relay
- * that dies between the two leaves the rows in place and the next active relay publishes them again. That is safe
- * because every consumer records the message ids it has processed ({@code IdempotentConsumer}) and skips repeats.
- * Rows are never deleted unless their batch committed, so a Kafka outage delays messages but never drops them.
+ * <p>Delivery is at least once. A batch is sent with an idempotent producer and deleted once Kafka acknowledged every
+ * row of it; a relay that dies between the two leaves the rows in place and the next active relay publishes them
+ * again. That is safe because every consumer records the message ids it has processed ({@code IdempotentConsumer})
+ * and skips repeats. Rows are never deleted unless all of their batch was acknowledged, so a Kafka outage delays
+ * messages but never drops them.
+ *
+ * <p>Why no Kafka transaction: it would make a batch visible all at once and fence a former relay still sending, but
+ * neither is needed. Each row is a message of its own, and one order's rows share a partition; a former relay that
+ * lost its database session can only still be sending rows the new one also sends from the same oldest undeleted
+ * row, in the same order, so the first copy of every message still arrives in order and the later copies are
+ * skipped. A transaction per batch cost the broker about four requests and a marker per partition per batch
+ * (docs/benchmarks.md).
  */
 public final class OutboxRelay implements AutoCloseable {
     /** The channel the outbox trigger notifies, with the schema name as payload. */
@@ -94,7 +102,7 @@ public final class OutboxRelay implements AutoCloseable {
     /** How a relay routes, batches and waits. */
     public record Settings(Function<String, String> topicForAggregateType, int batchSize, Duration pollInterval,
                            Duration takeoverInterval, Duration minBackoff, Duration maxBackoff,
-                           String transactionalId, Map<String, Object> producerOverrides, MeterRegistry registry) {
+                           Map<String, Object> producerOverrides, MeterRegistry registry) {
         public Settings {
             Objects.requireNonNull(topicForAggregateType, "topicForAggregateType");
             if (batchSize < 1) {
@@ -114,27 +122,27 @@ public final class OutboxRelay implements AutoCloseable {
                     config.getDuration("ORDERFLOW_OUTBOX_TAKEOVER_INTERVAL", Duration.ofSeconds(2)),
                     Duration.ofMillis(200),
                     config.getDuration("ORDERFLOW_OUTBOX_MAX_BACKOFF", Duration.ofSeconds(30)),
-                    null, Map.of(), Metrics.globalRegistry);
+                    Map.of(), Metrics.globalRegistry);
         }
 
         public Settings withTopicForAggregateType(Function<String, String> router) {
             return new Settings(router, batchSize, pollInterval, takeoverInterval, minBackoff, maxBackoff,
-                    transactionalId, producerOverrides, registry);
+                    producerOverrides, registry);
         }
 
         public Settings withBatchSize(int size) {
             return new Settings(topicForAggregateType, size, pollInterval, takeoverInterval, minBackoff, maxBackoff,
-                    transactionalId, producerOverrides, registry);
+                    producerOverrides, registry);
         }
 
         public Settings withPollInterval(Duration interval) {
             return new Settings(topicForAggregateType, batchSize, interval, takeoverInterval, minBackoff, maxBackoff,
-                    transactionalId, producerOverrides, registry);
+                    producerOverrides, registry);
         }
 
         public Settings withTakeoverInterval(Duration interval) {
             return new Settings(topicForAggregateType, batchSize, pollInterval, interval, minBackoff, maxBackoff,
-                    transactionalId, producerOverrides, registry);
+                    producerOverrides, registry);
         }
 
         /** A Kafka producer setting on top of {@code KafkaConfig}'s, e.g. a shorter {@code max.block.ms}. */
@@ -142,12 +150,12 @@ public final class OutboxRelay implements AutoCloseable {
             Map<String, Object> overrides = new HashMap<>(producerOverrides);
             overrides.put(key, value);
             return new Settings(topicForAggregateType, batchSize, pollInterval, takeoverInterval, minBackoff,
-                    maxBackoff, transactionalId, overrides, registry);
+                    maxBackoff, overrides, registry);
         }
 
         public Settings withRegistry(MeterRegistry meterRegistry) {
             return new Settings(topicForAggregateType, batchSize, pollInterval, takeoverInterval, minBackoff,
-                    maxBackoff, transactionalId, producerOverrides, meterRegistry);
+                    maxBackoff, producerOverrides, meterRegistry);
         }
     }
 
@@ -320,50 +328,47 @@ public final class OutboxRelay implements AutoCloseable {
         return rows;
     }
 
-    /** One Kafka transaction per batch: consumers (read_committed) see the whole batch or none of it. */
+    /**
+     * Sends a batch and waits until Kafka acknowledged all of it; throws if any row was not taken. The first failure
+     * closes the producer at once, which drops every row not yet sent: a later row of the same order must never get
+     * through ahead of an earlier one that failed (the rows stay and go out again, in order, from a fresh producer).
+     */
     private void send(List<Row> rows) {
+        Producer<byte[], byte[]> sending = producer;
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Callback onAck = (metadata, error) -> {
+            if (error != null && failure.compareAndSet(null, error)) {
+                sending.close(Duration.ZERO);  // zero: this may run on the producer's own thread
+            }
+        };
         try {
-            producer.beginTransaction();
             for (Row row : rows) {
+                if (failure.get() != null) {
+                    break;
+                }
                 var headers = new RecordHeaders();
                 headers.add(ID_HEADER, row.id().getBytes(StandardCharsets.UTF_8));
                 headers.add(TYPE_HEADER, row.type().getBytes(StandardCharsets.UTF_8));
                 String topic = settings.topicForAggregateType().apply(row.aggregateType());
-                producer.send(new ProducerRecord<>(topic, null, row.aggregateId().getBytes(StandardCharsets.UTF_8),
-                        row.payload(), headers));
+                sending.send(new ProducerRecord<>(topic, null, row.aggregateId().getBytes(StandardCharsets.UTF_8),
+                        row.payload(), headers), onAck);
             }
-            // Flushes and waits for every ack; throws if any send failed.
-            producer.commitTransaction();
+            if (failure.get() == null) {
+                sending.flush();
+            }
         } catch (RuntimeException e) {
-            abortOrDiscardProducer();
-            throw e;
+            failure.compareAndSet(null, e);
         }
-    }
-
-    private void abortOrDiscardProducer() {
-        try {
-            producer.abortTransaction();
-        } catch (RuntimeException e) {
-            // Fenced, or in a state only a new producer recovers from; its initTransactions aborts what is left.
+        if (failure.get() != null) {
             closeProducer();
+            throw new KafkaException("Kafka did not take the batch: " + failure.get(), failure.get());
         }
     }
 
     private Producer<byte[], byte[]> newProducer() {
         Properties props = kafka.producer("outbox-relay-" + database.schema());
         props.putAll(settings.producerOverrides());
-        // The same transactional id for every relay of the schema: a relay that becomes active fences a former one
-        // that lost its database session but is still sending, so two relays never interleave their batches.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId() != null
-                ? settings.transactionalId() : "orderflow-outbox-" + database.schema());
-        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(props);
-        try {
-            created.initTransactions();
-            return created;
-        } catch (RuntimeException e) {
-            created.close(Duration.ZERO);
-            throw e;
-        }
+        return new KafkaProducer<>(props);
     }
 
     private boolean tryLock() throws SQLException {
@@ -414,7 +419,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     private static boolean isSessionLost(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLException || t instanceof ProducerFencedException) {
+            if (t instanceof SQLException) {
                 return true;
             }
         }
