@@ -23,6 +23,11 @@ final class DeadlineKey {
         return padded(now.toEpochMilli()) + "|\uffff";
     }
 
+    /** When the deadline of {@code key} falls. */
+    static Instant at(String key) {
+        return Instant.ofEpochMilli(Long.parseLong(key.substring(0, DIGITS)));
+    }
+
     private static String key(Instant at, String orderId) {
         return padded(Math.max(0, at.toEpochMilli())) + "|" + orderId;
     }

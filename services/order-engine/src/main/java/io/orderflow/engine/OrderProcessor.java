@@ -26,12 +26,15 @@ import io.orderflow.schema.OrderSnapshot;
 import io.orderflow.schema.Role;
 import io.orderflow.schema.StateChanged;
 import io.orderflow.schema.TransitionUpdate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -48,11 +51,18 @@ import org.slf4j.LoggerFactory;
  * Commands and outcomes for one order arrive on one partition, so changes to an order are serialized. A wall-clock
  * punctuator walks the deadline index, hands due orders to the state machine, and sends the state-count changes
  * gathered since its last run (one record per state, not two per transition).
+ *
+ * <p>The scan runs every {@code scanInterval} while records arrive; a task at rest scans only when its next deadline
+ * comes (at most {@link #REST_SCAN} apart) and not at all without one. Kafka Streams commits a task after every
+ * punctuation, so a scan each second cost an exactly-once transaction per second at rest: most of the idle engine's
+ * and broker's CPU.
  */
 final class OrderProcessor implements Processor<String, EngineInput, String, EngineOutput> {
     private static final Logger log = LoggerFactory.getLogger(OrderProcessor.class);
     /** Deadlines handled per punctuation, so a backlog never stalls the task for long. */
     private static final int DEADLINES_PER_SCAN = 5_000;
+    /** The longest a task at rest with a deadline ahead waits between scans (the clock may jump, config may change). */
+    static final Duration REST_SCAN = Duration.ofMinutes(1);
 
     private final OrderMachine machine;
     private final EngineSettings settings;
@@ -62,6 +72,8 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     private KeyValueStore<String, String> deadlines;
     private PartitionState partition;
     private InputDelay inputDelay;
+    private Cancellable scan;
+    private Duration scanEvery;
 
     OrderProcessor(OrderMachine machine, EngineSettings settings) {
         this.machine = machine;
@@ -75,12 +87,15 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         this.deadlines = context.getStateStore(EngineTopology.DEADLINES_STORE);
         this.partition = new PartitionState(context.getStateStore(EngineTopology.PARTITION_STORE));
         this.inputDelay = new InputDelay(now(), settings.scanInterval().multipliedBy(2));
-        context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        scanEvery(settings.scanInterval());
     }
 
     @Override
     public void process(Record<String, EngineInput> record) {
         inputDelay.processed(record.timestamp(), now());
+        if (!settings.scanInterval().equals(scanEvery)) {
+            scanEvery(settings.scanInterval());  // a record may set a deadline or change a count
+        }
         if (record.value() instanceof EngineInput.Command c && c.command() != null) {
             try (LogContext ignored = LogContext.of(record.key(), c.command())) {
                 handle(record, c.command());
@@ -165,14 +180,42 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
     }
 
     private void punctuate(long wallClockMs) {
-        actOnDeadlines(wallClockMs);
+        boolean more = actOnDeadlines(wallClockMs);
         for (KeyValue<String, Long> change : partition.takeCountChanges()) {
             context.forward(new Record<>(change.key, new EngineOutput.CountDelta(change.value), wallClockMs));
         }
+        if (!more) {
+            Instant now = Instant.ofEpochMilli(wallClockMs);
+            scanEvery(nextDeadline().map(at -> restScan(now, at, settings.scanInterval())).orElse(null));
+        }
     }
 
-    /** Hands every order whose deadline has passed to the state machine. */
-    private void actOnDeadlines(long wallClockMs) {
+    /** How long a task at rest waits for its next deadline {@code at}: until then, within [scanInterval, REST_SCAN]. */
+    static Duration restScan(Instant now, Instant at, Duration scanInterval) {
+        Duration wait = Duration.between(now, at);
+        return wait.compareTo(scanInterval) < 0 ? scanInterval : wait.compareTo(REST_SCAN) > 0 ? REST_SCAN : wait;
+    }
+
+    /** (Re)schedules the scan every {@code every}, or stops it if null. */
+    private void scanEvery(Duration every) {
+        if (Objects.equals(every, scanEvery)) {
+            return;
+        }
+        if (scan != null) {
+            scan.cancel();  // allowed from within the punctuation itself
+        }
+        scan = every == null ? null : context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        scanEvery = every;
+    }
+
+    private Optional<Instant> nextDeadline() {
+        try (KeyValueIterator<String, String> it = deadlines.all()) {
+            return it.hasNext() ? Optional.of(DeadlineKey.at(it.next().key)) : Optional.empty();
+        }
+    }
+
+    /** Hands every order whose deadline has passed to the state machine; true if more are due than one scan takes. */
+    private boolean actOnDeadlines(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it = deadlines.range(DeadlineKey.FIRST, DeadlineKey.upTo(now))) {
@@ -192,6 +235,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
             emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now,
                     Principals.ENGINE);
         }
+        return due.size() == DEADLINES_PER_SCAN;
     }
 
     private Order load(String orderId) {

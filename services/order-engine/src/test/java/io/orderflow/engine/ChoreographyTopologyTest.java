@@ -293,6 +293,36 @@ class ChoreographyTopologyTest {
     }
 
     @Test
+    void aTaskAtRestScansRarelyYetMeetsItsNextDeadlineWithinAScanInterval() {
+        send(place("o-6b"));
+        inventory.pipeInput("o-6b", outcome("o-6b", "o-6b-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+        EffectOutcome declined = outcome("o-6b", "o-6b-r2", Effect.CAPTURE_PAYMENT, OutcomeStatus.FAILED);
+        declined.setReason("card declined");
+        payment.pipeInput("o-6b", declined);
+        events.readValuesToList();
+
+        // At rest the task wakes at most a minute apart, and at its deadline: one second short, nothing yet.
+        for (int step = 0; step < 1028; step++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(7));
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(3));  // 7,199 s after the order was confirmed
+        assertThat(events.readValuesToList()).noneMatch(e -> e.getBody() instanceof StateChanged);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(events.readValuesToList()).filteredOn(e -> e.getBody() instanceof StateChanged).singleElement()
+                .satisfies(e -> assertThat(((StateChanged) e.getBody()).getToState()).isEqualTo(OrderState.CANCELLED));
+    }
+
+    @Test
+    void restScanWaitsForTheNextDeadlineWithinItsBounds() {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        Duration every = Duration.ofSeconds(1);
+        assertThat(OrderProcessor.restScan(now, now.minusSeconds(5), every)).isEqualTo(every);
+        assertThat(OrderProcessor.restScan(now, now.plusSeconds(20), every)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(OrderProcessor.restScan(now, now.plus(Duration.ofDays(3)), every)).isEqualTo(OrderProcessor.REST_SCAN);
+    }
+
+    @Test
     void heldRequestWaitsBeyondTheNormalTimeoutWithTheReasonVisible() {
         send(place("o-7"));
         EffectOutcome held = outcome("o-7", "o-7-r1", Effect.RESERVE_STOCK, OutcomeStatus.HELD);
