@@ -276,12 +276,7 @@ class ChoreographyTopologyTest {
 
     @Test
     void confirmedOrderUnpaidTooLongIsCancelledAndItsStockReleased() {
-        send(place("o-6"));
-        inventory.pipeInput("o-6", outcome("o-6", "o-6-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
-        EffectOutcome declined = outcome("o-6", "o-6-r2", Effect.CAPTURE_PAYMENT, OutcomeStatus.FAILED);
-        declined.setReason("card declined");
-        payment.pipeInput("o-6", declined);
-        events.readValuesToList();
+        confirmedWithItsPaymentDeclined("o-6");
 
         driver.advanceWallClockTime(Duration.ofHours(2).plusSeconds(1));
 
@@ -294,12 +289,7 @@ class ChoreographyTopologyTest {
 
     @Test
     void aTaskAtRestScansRarelyYetMeetsItsNextDeadlineWithinAScanInterval() {
-        send(place("o-6b"));
-        inventory.pipeInput("o-6b", outcome("o-6b", "o-6b-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
-        EffectOutcome declined = outcome("o-6b", "o-6b-r2", Effect.CAPTURE_PAYMENT, OutcomeStatus.FAILED);
-        declined.setReason("card declined");
-        payment.pipeInput("o-6b", declined);
-        events.readValuesToList();
+        confirmedWithItsPaymentDeclined("o-6b");
 
         // At rest the task wakes at most a minute apart, and at its deadline: one second short, nothing yet.
         for (int step = 0; step < 1028; step++) {
@@ -311,6 +301,16 @@ class ChoreographyTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(2));
         assertThat(events.readValuesToList()).filteredOn(e -> e.getBody() instanceof StateChanged).singleElement()
                 .satisfies(e -> assertThat(((StateChanged) e.getBody()).getToState()).isEqualTo(OrderState.CANCELLED));
+    }
+
+    /** Places {@code orderId}, reserves its stock and declines its payment: confirmed, unpaid, its deadline 2 h ahead. */
+    private void confirmedWithItsPaymentDeclined(String orderId) {
+        send(place(orderId));
+        inventory.pipeInput(orderId, outcome(orderId, orderId + "-r1", Effect.RESERVE_STOCK, OutcomeStatus.SUCCEEDED));
+        EffectOutcome declined = outcome(orderId, orderId + "-r2", Effect.CAPTURE_PAYMENT, OutcomeStatus.FAILED);
+        declined.setReason("card declined");
+        payment.pipeInput(orderId, declined);
+        events.readValuesToList();
     }
 
     @Test
