@@ -59,8 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OrderProcessor implements Processor<String, EngineInput, String, EngineOutput> {
     private static final Logger log = LoggerFactory.getLogger(OrderProcessor.class);
-    /** Deadlines handled per punctuation, so a backlog never stalls the task for long. */
-    private static final int DEADLINES_PER_SCAN = 5_000;
     /** The longest a task at rest with a deadline ahead waits between scans (the clock may jump, config may change). */
     static final Duration REST_SCAN = Duration.ofMinutes(1);
 
@@ -184,7 +182,9 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         for (KeyValue<String, Long> change : partition.takeCountChanges()) {
             context.forward(new Record<>(change.key, new EngineOutput.CountDelta(change.value), wallClockMs));
         }
-        if (!more) {
+        if (more) {
+            scanEvery(settings.scanInterval());  // more are due than one scan takes: the next one soon
+        } else {
             Instant now = Instant.ofEpochMilli(wallClockMs);
             scanEvery(nextDeadline().map(at -> restScan(now, at, settings.scanInterval())).orElse(null));
         }
@@ -219,7 +219,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
         Instant now = Instant.ofEpochMilli(wallClockMs);
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it = deadlines.range(DeadlineKey.FIRST, DeadlineKey.upTo(now))) {
-            while (it.hasNext() && due.size() < DEADLINES_PER_SCAN) {
+            while (it.hasNext() && due.size() < settings.deadlinesPerScan()) {
                 due.add(it.next());
             }
         }
@@ -235,7 +235,7 @@ final class OrderProcessor implements Processor<String, EngineInput, String, Eng
             emit(wallClockMs, reaction.order(), snapshot, reaction, correlation(current, current.id()), "deadline", now,
                     Principals.ENGINE);
         }
-        return due.size() == DEADLINES_PER_SCAN;
+        return due.size() == settings.deadlinesPerScan();
     }
 
     private Order load(String orderId) {

@@ -303,6 +303,22 @@ class ChoreographyTopologyTest {
                 .satisfies(e -> assertThat(((StateChanged) e.getBody()).getToState()).isEqualTo(OrderState.CANCELLED));
     }
 
+    @Test
+    void moreDeadlinesDueAtRestThanOneScanTakesAreAllActedOnWithinTheNextScanInterval() throws Exception {
+        start(EngineSettings.DEFAULTS.withDeadlinesPerScan(3));
+        for (int i = 0; i < 4; i++) {
+            send(place("o-many-" + i));
+        }
+        events.readValuesToList();
+        driver.advanceWallClockTime(Duration.ofSeconds(1));  // at rest now: the next scan waits for the deadlines
+
+        driver.advanceWallClockTime(Duration.ofSeconds(29));  // all due: one scan takes three of them
+        assertThat(events.readValuesToList()).hasSize(3);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(events.readValuesToList()).singleElement().satisfies(e -> assertThat(
+                ((TransitionUpdate) e.getBody()).getReason()).startsWith("confirm timed out"));
+    }
+
     /** Places {@code orderId}, reserves its stock and declines its payment: confirmed, unpaid, its deadline 2 h ahead. */
     private void confirmedWithItsPaymentDeclined(String orderId) {
         send(place(orderId));

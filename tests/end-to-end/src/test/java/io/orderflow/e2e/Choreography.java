@@ -131,7 +131,7 @@ final class Choreography implements AutoCloseable {
                 Files.createTempDirectory("e2e-engine").toString())).streams(engineApplicationId());
         closeables.add(0, StreamsRunner.start(EngineTopology.build(
                 new OrderMachine(Rules.choreographed(BusinessHours.ALWAYS, TIMEOUTS)),
-                new EngineSettings(Duration.ofMillis(500), 1_000, Duration.ofSeconds(1))),
+                new EngineSettings(Duration.ofMillis(500), 1_000, Duration.ofSeconds(1), 5_000)),
                 props, Duration.ofSeconds(60)));
         return inventory::connect;
     }
