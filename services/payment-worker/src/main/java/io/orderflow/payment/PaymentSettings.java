@@ -86,6 +86,12 @@ public record PaymentSettings(URI gatewayUrl, Duration connectTimeout, Duration 
                 // Refusals (4xx, declines) prove the gateway is up: they count as successes.
                 .recordException(e -> e instanceof RemoteCallException.Unavailable)
                 .build());
+        // A worker started again in one JVM (tests) has a new breaker: its gauges replace the former one's, which would
+        // otherwise keep reporting a breaker nobody uses, and NaN once it has been collected.
+        Metrics.globalRegistry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("resilience4j.circuitbreaker")
+                        && breaker.getName().equals(m.getId().getTag("name")))
+                .toList().forEach(Metrics.globalRegistry::remove);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(Metrics.globalRegistry);
         return new PaymentGateway(http, retry, breaker);
     }
