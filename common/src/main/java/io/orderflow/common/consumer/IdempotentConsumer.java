@@ -46,6 +46,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
@@ -59,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * new ones (repeats are skipped), and the handler gets all new records at once. It commits the transaction first and
  * the Kafka offsets after, so a crash in between only redelivers messages whose ids are already recorded. Since a
  * redelivery costs only a skip, offsets are committed at most once per {@value #COMMIT_INTERVAL} (1 s) while records
- * keep coming, at once when the consumer is idle or its batch dead-lettered or parked a record, when partitions are
- * revoked and on close: an offset commit per batch was a broker request and a write per batch and consumer.
+ * keep coming, as soon as a poll finds nothing (within 2 s of the last batch), at once when a batch dead-lettered or
+ * parked a record, when partitions are revoked and on close: an offset commit per batch was a broker request and a
+ * write per batch and consumer.
  *
  * <p>Records that cannot be decoded go to {@code <topic>.dlt}. If the handler throws for a batch, the transaction
  * rolls back and the batch is redone record by record, each in a savepoint: the failing (poison) record is
@@ -84,6 +86,11 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     private static final AtomicLong INSTANCES = new AtomicLong();
     /** The longest a processed batch's offsets wait before they are committed while records keep coming. */
     public static final String COMMIT_INTERVAL = "ORDERFLOW_CONSUMER_COMMIT_INTERVAL";
+    /**
+     * How long a poll waits for records before the loop goes round (and commits processed offsets, as the consumer is
+     * idle). Each round costs the idle consumer a little CPU, so not shorter; close() wakes a waiting poll at once.
+     */
+    private static final Duration IDLE_POLL = Duration.ofSeconds(2);
     /** How often a backoff sleep looks whether the consumer is closing. */
     private static final Duration SLEEP_SLICE = Duration.ofMillis(100);
     // One statement for the whole batch; RETURNING names the ids not seen before (a repeat within the batch once).
@@ -179,6 +186,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        consumer.wakeup();  // a poll waiting for records returns at once
         if (!Pause.awaitExit(thread, Duration.ofSeconds(90))) {
             log.warn("consumer {} did not stop in time", settings.groupId());
         }
@@ -198,13 +206,15 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
                 try {
-                    records = consumer.poll(settings.pollTimeout());
+                    records = consumer.poll(IDLE_POLL);
                     if (records.isEmpty()) {
                         commitOffsets();  // idle: the group's committed offsets catch up
                     } else {
                         processBatch(records);
                     }
                     failures = 0;
+                } catch (WakeupException e) {
+                    // close() woke the poll: the loop ends, and finally commits what was processed.
                 } catch (Exception e) {
                     Duration backoff = settings.backoff().after(++failures);
                     batchRetries.increment();
@@ -278,7 +288,11 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             return;
         }
         try {
-            consumer.commitSync(uncommitted);
+            try {
+                consumer.commitSync(uncommitted);
+            } catch (WakeupException e) {
+                consumer.commitSync(uncommitted);  // close() woke it; a wake-up is used up by the call it interrupts
+            }
         } catch (KafkaException e) {
             // The database already holds the batches: whoever reads these records again skips them by message id.
             log.warn("consumer {}: offset commit failed ({}); the records may be redelivered and will be skipped",
@@ -638,7 +652,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
 
     /** A builder's values, fixed when the consumer starts. */
     private record Settings<V>(List<Topic<String, V>> topics, Function<V, String> messageId, String groupId,
-                               BatchHandler<V> handler, Predicate<V> relevant, Duration pollTimeout, Backoff backoff,
+                               BatchHandler<V> handler, Predicate<V> relevant, Backoff backoff,
                                TransactionIsolationLevel isolation, MeterRegistry registry,
                                List<Retention.Rule> prunable) {}
 
@@ -649,7 +663,6 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
         private String groupId;
         private BatchHandler<V> handler;
         private Predicate<V> relevant = value -> true;
-        private Duration pollTimeout = Duration.ofMillis(500);
         private Duration minBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private TransactionIsolationLevel isolation;  // null: the database's default (read committed)
@@ -699,11 +712,6 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             return this;
         }
 
-        public Builder<V> pollTimeout(Duration timeout) {
-            this.pollTimeout = timeout;
-            return this;
-        }
-
         /** Waits between retries of a failed batch: doubling from {@code min} up to {@code max}. */
         public Builder<V> backoff(Duration min, Duration max) {
             this.minBackoff = min;
@@ -735,7 +743,7 @@ public final class IdempotentConsumer<V> implements AutoCloseable {
             Objects.requireNonNull(groupId, "groupId");
             Objects.requireNonNull(handler, "handler");
             IdempotentConsumer<V> consumer = new IdempotentConsumer<>(new Settings<>(topics, messageId, groupId,
-                    handler, relevant, pollTimeout, new Backoff(minBackoff, maxBackoff), isolation, registry,
+                    handler, relevant, new Backoff(minBackoff, maxBackoff), isolation, registry,
                     List.copyOf(prunable)), config, jdbi);
             consumer.thread.start();
             return consumer;
