@@ -77,7 +77,7 @@ public final class KafkaConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         int commitIntervalMs = streamsCommitIntervalMs();
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("ORDERFLOW_STREAMS_THREADS", 2));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamsThreads());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.get("ORDERFLOW_STATE_DIR",
                 System.getProperty("java.io.tmpdir") + "/orderflow-streams"));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt("ORDERFLOW_REPLICATION_FACTOR", 1));
@@ -106,6 +106,16 @@ public final class KafkaConfig {
      */
     public int streamsCommitIntervalMs() {
         return config.getInt("ORDERFLOW_STREAMS_COMMIT_INTERVAL_MS", 100);
+    }
+
+    /**
+     * {@code ORDERFLOW_STREAMS_THREADS} (1): stream threads per Streams app. Each thread is its own exactly-once
+     * producer, so each commit interval costs a transaction per thread, with markers on every partition it wrote; one
+     * thread on a 2-core machine did the same work with ~10 % less CPU per transition and lower latency tails than two
+     * (docs/benchmarks.md). More instances, or more threads where there are cores to spare, scale it out.
+     */
+    public int streamsThreads() {
+        return config.getInt("ORDERFLOW_STREAMS_THREADS", 1);
     }
 
     /**

@@ -200,9 +200,10 @@ final class Baseline {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, new KafkaConfig(config).streamsCommitIntervalMs());
+        KafkaConfig kafka = new KafkaConfig(config);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafka.streamsCommitIntervalMs());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("ORDERFLOW_STREAMS_THREADS", 2));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, kafka.streamsThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
