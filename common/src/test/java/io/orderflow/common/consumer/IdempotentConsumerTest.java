@@ -305,6 +305,23 @@ class IdempotentConsumerTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(committed()).isEqualTo(40));
     }
 
+    @Test
+    void closingAnIdleConsumerCommitsTheOffsetsOfEverythingItHandled() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            kafka.send(topic, "order-" + (i % 4), outcome("m-" + i, "order-" + (i % 4)));
+        }
+        // No interval commit, and closed before its idle poll ends: close() itself must commit what was handled.
+        Config lazy = kafka.config().with(IdempotentConsumer.COMMIT_INTERVAL, "PT1H")
+                .with("ORDERFLOW_CONSUMER_MAX_POLL_RECORDS", "5");
+        IdempotentConsumer<EffectOutcome> consumer = start(lazy, IdempotentConsumerTest::record);
+        awaitHandled("m-39");
+
+        consumer.close();
+
+        assertThat(consumer.isRunning()).isFalse();
+        assertThat(committed()).isEqualTo(40);
+    }
+
     private long committed() throws Exception {
         return kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
                 .filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
