@@ -109,13 +109,12 @@ public final class KafkaConfig {
     }
 
     /**
-     * {@code ORDERFLOW_STREAMS_THREADS} (1): stream threads per Streams app. Each thread is its own exactly-once
-     * producer, so each commit interval costs a transaction per thread, with markers on every partition it wrote; one
-     * thread on a 2-core machine did the same work with ~10 % less CPU per transition and lower latency tails than two
-     * (docs/benchmarks.md). More instances, or more threads where there are cores to spare, scale it out.
+     * {@code ORDERFLOW_STREAMS_THREADS} (2): stream threads per Streams app. One thread did the same work with fewer
+     * transactions in two benchmark runs (docs/benchmarks.md), but the engine's integration test once saw no state
+     * count published within 30 s with one thread; two stay the default until that is understood.
      */
     public int streamsThreads() {
-        return config.getInt("ORDERFLOW_STREAMS_THREADS", 1);
+        return config.getInt("ORDERFLOW_STREAMS_THREADS", 2);
     }
 
     /**
